@@ -1,0 +1,10 @@
+"""Settings for the test suite: fast hashing, no manifest needed."""
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-insecure-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

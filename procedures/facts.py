@@ -1,0 +1,90 @@
+"""The closed set of facts a condition may name.
+
+Answers come from the applicant; derived facts are computed from the answers and
+the two regions; window facts need the procedure's time limits; timeline facts
+exist only once the path has been laid on the calendar. A condition may only name
+facts that are known at the point where it is evaluated (see ``PHASE_OF_MODEL``).
+"""
+from dataclasses import dataclass
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+# Phases in the order the engine learns them.
+ANSWER, DERIVED, WINDOW, TIMELINE = 0, 1, 2, 3
+
+REASONS = ("expiring", "expired", "damaged", "details_changed", "lost", "first_time")
+DOCUMENTS = ("old_card", "hukou_book", "residence_permit", "other_police_id", "residence_proof")
+DELIVERY = ("collect", "mail")
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    type: str  # enum, enum_list, bool, int, date, str
+    label: str
+    phase: int
+    choices: tuple = ()
+
+
+def _region_facts(prefix, where):
+    return [
+        Fact(f"{prefix}.province", "str", format_lazy(_("{where}所在省级行政区代码"), where=where), DERIVED),
+        Fact(f"{prefix}.photo_receipt_required", "bool", format_lazy(_("{where}需要照片回执"), where=where), DERIVED),
+        Fact(f"{prefix}.photo_receipt_validity_days", "int", format_lazy(_("{where}照片回执有效天数"), where=where), DERIVED),
+        Fact(f"{prefix}.promised_days_cross_region", "int", format_lazy(_("{where}承诺的异地办证时限"), where=where), DERIVED),
+        Fact(f"{prefix}.promised_days_local", "int", format_lazy(_("{where}承诺的本地办证时限"), where=where), DERIVED),
+        Fact(f"{prefix}.mail_delivery", "bool", format_lazy(_("{where}提供邮寄送证"), where=where), DERIVED),
+        Fact(f"{prefix}.yrd_pilot", "bool", format_lazy(_("{where}属长三角临时身份证试点"), where=where), DERIVED),
+        Fact(f"{prefix}.not_applicable", "bool", format_lazy(_("{where}不签发居民身份证"), where=where), DERIVED),
+        Fact(f"{prefix}.remote_area", "bool", format_lazy(_("{where}属交通不便地区"), where=where), DERIVED),
+    ]
+
+
+FACTS = {
+    fact.name: fact
+    for fact in [
+        Fact("reason", "enum", _("申请原因"), ANSWER, REASONS),
+        Fact("birth_date", "date", _("出生日期"), ANSWER),
+        Fact("hukou_region", "str", _("户籍地行政区划代码"), ANSWER),
+        Fact("residence_region", "str", _("居住地行政区划代码"), ANSWER),
+        Fact("card_expiry_date", "date", _("旧证有效期截止日"), ANSWER),
+        Fact("documents", "enum_list", _("手头的证件"), ANSWER, DOCUMENTS),
+        Fact("has_photo_receipt", "bool", _("已有照片回执"), ANSWER),
+        Fact("needed_by", "date", _("最迟需要证件的日期"), ANSWER),
+        Fact("delivery", "enum", _("领证方式"), ANSWER, DELIVERY),
+        Fact("hardship", "bool", _("低保或特困家庭"), ANSWER),
+        Fact("today", "date", _("今天"), DERIVED),
+        Fact("age", "int", _("年龄（周岁）"), DERIVED),
+        Fact("cross_region", "bool", _("居住地与户籍地不同"), DERIVED),
+        Fact("same_province", "bool", _("居住地与户籍地在同一省"), DERIVED),
+        Fact("days_to_expiry", "int", _("距旧证到期的天数"), DERIVED),
+        *_region_facts("hukou", _("户籍地")),
+        *_region_facts("residence", _("居住地")),
+        Fact("renewal_window_opens", "date", _("可提前换领的起始日"), WINDOW),
+        Fact("renewal_window_open", "bool", _("已可提前换领"), WINDOW),
+        Fact("apply_date", "date", _("计划申请日"), WINDOW),
+        Fact("card_ready_by", "date", _("预计可领证日期"), TIMELINE),
+        Fact("needed_before_ready", "bool", _("需要证件的日期早于预计领证日"), TIMELINE),
+        Fact("calendar_incomplete", "bool", _("节假日安排尚未公布"), TIMELINE),
+    ]
+}
+
+# The latest phase whose facts each kind of record may name.
+PHASE_OF_MODEL = {
+    "procedure": DERIVED,
+    "timelimit": DERIVED,
+    "state": WINDOW,
+    "transition": WINDOW,
+    "requirement": WINDOW,
+    "fee": WINDOW,
+    "validityrule": WINDOW,
+    "notice": TIMELINE,
+    "urgentoption": TIMELINE,
+}
+
+
+def facts_for(model_name):
+    """Return the names of the facts a condition on ``model_name`` may use."""
+    phase = PHASE_OF_MODEL.get(model_name, TIMELINE)
+    return frozenset(name for name, fact in FACTS.items() if fact.phase <= phase)
