@@ -1,0 +1,30 @@
+# Developer entry points: `make run` serves the site, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; pip runs again only when a requirements file is newer.
+STAMP := $(VENV)/.requirements-installed
+PORT := $(or $(PORT),8000)
+DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
+
+.PHONY: install run test lint
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	touch $@
+
+run: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) PORT=$(PORT) $(BIN)/python manage.py ensure_demo_admin
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
