@@ -89,7 +89,7 @@ def official_schedule():
     holidays = dict(constants.holidays)
     workdays = dict(constants.workdays)
     years = set()
-    for year in range(min(d.year for d in holidays), datetime.date.today().year + 3):
+    for year in range(min(d.year for d in holidays), max(d.year for d in holidays) + 1):
         try:
             chinese_calendar.is_workday(datetime.date(year, 6, 1))
         except NotImplementedError:

@@ -526,13 +526,22 @@ def _documents(procedures, facts):
             code=r.code, name=r.name, description=r.description, form=r.form, quantity=r.quantity,
             any_of=tuple(groups[r.group]) if r.group and len(groups[r.group]) > 1 else (),
             handed_back=r.handed_back,
-            held=(r.code in held) if r.code in _HELD_CODES and "documents" in facts else None,
+            held=_held(r.code, held, facts),
             provenance=r.provenance,
         ))
     return tuple(documents)
 
 
 _HELD_CODES = frozenset(("old_card", "hukou_book", "residence_permit", "other_police_id", "residence_proof"))
+
+
+def _held(code, held, facts):
+    """Return whether the applicant said they have this document (None: not asked)."""
+    if code == "photo_receipt" and "has_photo_receipt" in facts:
+        return bool(facts["has_photo_receipt"])
+    if code in _HELD_CODES and "documents" in facts:
+        return code in held
+    return None
 
 
 def _messages(items, facts, with_fee=False):
@@ -559,7 +568,10 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
     facts["hukou.name"] = hukou.input_name or hukou.name
 
     path = walk(procedure, facts, catalogue)
-    visited = [procedure] + [p for p in dict.fromkeys(p for p, _s in path) if p is not procedure]
+    visited = [procedure]
+    for owner, _state in path:
+        if all(owner.slug != seen.slug for seen in visited):
+            visited.append(owner)
 
     deadline_limit = _select_limit(procedure, "deadline", facts)
     deadline = None

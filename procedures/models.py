@@ -87,9 +87,9 @@ class Procedure(Sourced):
     applies_when = ConditionField(verbose_name=_("适用条件"))
     priority = models.PositiveIntegerField(
         _("优先级"), default=100, help_text=_("多个流程都适用时，数字小的优先。"))
-    revision = models.PositiveIntegerField(
-        _("修订计数"), default=0, editable=False,
-        help_text=_("每次修改本流程或其下任一记录时加一，用于刷新缓存。"))
+    cache_token = models.BigIntegerField(
+        _("缓存标记"), default=0, editable=False,
+        help_text=_("本流程下任一记录改动时换成新的随机值，用于刷新缓存。"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -443,14 +443,18 @@ class CalendarYear(Sourced):
 
 
 class ContentStamp(models.Model):
-    """A counter bumped whenever a kind of cached content changes, in any process."""
+    """A random token replaced whenever a kind of cached content changes, in any process.
+
+    Random rather than a counter: a rolled-back change must never leave behind a
+    value that a later, different change could reuse.
+    """
 
     key = models.CharField(max_length=32, unique=True)
-    counter = models.PositiveBigIntegerField(default=0)
+    token = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("缓存版本")
         verbose_name_plural = _("缓存版本")
 
     def __str__(self):
-        return f"{self.key}={self.counter}"
+        return f"{self.key}={self.token}"

@@ -1,7 +1,7 @@
 """Reads: regions, the working calendar and the compiled catalogue, cached per process.
 
 Each cache is keyed by something the database changes whenever the content does
-(a procedure's revision and update time, a content stamp), so a worker never
+(a procedure's cache token and update time, a content stamp), so a worker never
 serves stale content and never recompiles unchanged content.
 """
 import threading
@@ -20,7 +20,7 @@ _MAX_COMPILED = 256
 
 
 def _stamp(key):
-    return ContentStamp.objects.filter(key=key).values_list("counter", flat=True).first() or 0
+    return ContentStamp.objects.filter(key=key).values_list("token", flat=True).first() or 0
 
 
 def canonical_region_code(code):
@@ -94,7 +94,7 @@ def load_calendar():
 
 def compiled(procedure):
     """Return the compiled form of one procedure row, from the cache when unchanged."""
-    key = (procedure.pk, procedure.revision, procedure.updated_at)
+    key = (procedure.pk, procedure.cache_token, procedure.updated_at)
     result = _compiled.get(key)
     if result is None:
         result = engine.compile_procedure(procedure)
@@ -103,6 +103,13 @@ def compiled(procedure):
                 _compiled.clear()
             _compiled[key] = result
     return result
+
+
+def clear_caches():
+    """Forget every cached calendar and compiled procedure (tests use this)."""
+    with _lock:
+        _calendar.clear()
+        _compiled.clear()
 
 
 def load_catalogue(queryset=None):

@@ -1,12 +1,13 @@
 """Invalidate compiled content when the rows behind it change.
 
-A procedure's cache key is (pk, revision, updated_at): saving the procedure row
-moves ``updated_at``, saving any of its parts bumps ``revision``.
+A procedure's cache key is (pk, cache_token, updated_at): saving the procedure row
+moves ``updated_at``, saving any of its parts draws a new ``cache_token``.
 
-The compiled caches are per process; the counters live in the database so that
+The compiled caches are per process; the tokens live in the database so that
 every worker sees a change made in another.
 """
-from django.db.models import F
+import secrets
+
 from django.db.models.signals import post_delete, post_save
 
 from . import models
@@ -17,17 +18,19 @@ PROCEDURE_PARTS = (
 )
 
 
+def new_token():
+    return secrets.randbits(62)
+
+
 def bump_stamp(key):
     """Record that the content called ``key`` changed."""
-    updated = models.ContentStamp.objects.filter(key=key).update(counter=F("counter") + 1)
-    if not updated:
-        models.ContentStamp.objects.get_or_create(key=key, defaults={"counter": 1})
+    models.ContentStamp.objects.update_or_create(key=key, defaults={"token": new_token()})
 
 
 def _procedure_part_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    models.Procedure.objects.filter(pk=instance.procedure_id).update(revision=F("revision") + 1)
+    models.Procedure.objects.filter(pk=instance.procedure_id).update(cache_token=new_token())
 
 
 def _calendar_changed(sender, raw=False, **kwargs):

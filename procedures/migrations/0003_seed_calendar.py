@@ -6,9 +6,10 @@ stops at 2026 so that it seeds the same rows whatever version is installed.
 Rows an admin has entered or edited (another source) are never touched.
 """
 import datetime
+import secrets
 
 from django.db import migrations
-from django.db.models import F
+
 
 SOURCE = "chinesecalendar 1.11.0（国务院办公厅节假日安排通知）"
 LAST_CHECKED = datetime.date(2026, 11, 25)
@@ -49,8 +50,7 @@ def _schedule():
 def _bump_calendar_stamp(apps):
     # Signals do not fire for historical models; running workers must still drop their cache.
     ContentStamp = apps.get_model("procedures", "ContentStamp")
-    if not ContentStamp.objects.filter(key="calendar").update(counter=F("counter") + 1):
-        ContentStamp.objects.create(key="calendar", counter=1)
+    ContentStamp.objects.update_or_create(key="calendar", defaults={"token": secrets.randbits(62)})
 
 
 def seed(apps, schema_editor):
