@@ -1,8 +1,14 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import plan_views, views
 
 app_name = "wizard"
 urlpatterns = [
     path("", views.StartView.as_view(), name="start"),
+    path("apply/", views.ApplyWizard.entry_view(), name="apply"),
+    re_path(r"^apply/(?P<step>[a-z_]+)/$", views.ApplyWizard.entry_view(), name="apply_step"),
+    path("plan/", plan_views.PlanLookupView.as_view(), name="plan_lookup"),
+    path("plan/<str:code>/", plan_views.PlanView.as_view(), name="plan"),
+    path("plan/<str:code>/print/", plan_views.PlanPrintView.as_view(), name="plan_print"),
+    path("plan/<str:code>/calendar.ics", plan_views.PlanCalendarView.as_view(), name="plan_ics"),
 ]
