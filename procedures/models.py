@@ -165,7 +165,8 @@ class State(ProcedurePart):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "code"], name="state_code_unique"),
             models.CheckConstraint(
-                condition=Q(duration_min__lte=F("duration_max")), name="state_duration_range"),
+                condition=Q(duration_min__lte=F("duration_max")), name="state_duration_range",
+                violation_error_message=_("最短用时不能大于最长用时。")),
         ]
 
     def __str__(self):
@@ -252,7 +253,7 @@ class Fee(ConditionalPart):
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="fee_valid_range"),
+                name="fee_valid_range", violation_error_message=_("截止日期不能早于起始日期。")),
         ]
 
     def __str__(self):

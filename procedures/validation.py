@@ -9,25 +9,26 @@ from collections import deque
 
 from django.core import checks
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import conditions
 from .facts import facts_for
 from .models import Procedure
 
 CHECK_IDS = {
-    "E001": _("起始环节必须恰好一个"),
-    "E002": _("每个环节都必须能从起始环节到达"),
-    "E003": _("非终止环节必须有出路"),
-    "E004": _("每个环节都必须能走到某个终止环节"),
-    "E005": _("条件只能引用已知的事实和运算符"),
-    "E006": _("终止环节不能再有流转"),
-    "E007": _("调用的子流程必须存在、类型为子流程且已发布，且不能循环调用"),
-    "W001": _("正常流转应有兜底（无条件）的一条"),
-    "W002": _("今天应有一条无条件的收费规则"),
-    "W003": _("有效期规则应覆盖所有年龄"),
-    "W004": _("应有法定制证时限"),
-    "W005": _("正常流转中存在循环"),
-    "W006": _("在本地办理的流程应有“证件可领取”里程碑"),
+    "E001": gettext_lazy("起始环节必须恰好一个"),
+    "E002": gettext_lazy("每个环节都必须能从起始环节到达"),
+    "E003": gettext_lazy("非终止环节必须有出路"),
+    "E004": gettext_lazy("每个环节都必须能走到某个终止环节"),
+    "E005": gettext_lazy("条件只能引用已知的事实和运算符"),
+    "E006": gettext_lazy("终止环节不能再有流转"),
+    "E007": gettext_lazy("调用的子流程必须存在、类型为子流程且已发布，且不能循环调用"),
+    "W001": gettext_lazy("正常流转应有兜底（无条件）的一条"),
+    "W002": gettext_lazy("今天应有一条无条件的收费规则"),
+    "W003": gettext_lazy("有效期规则应覆盖所有年龄"),
+    "W004": gettext_lazy("应有法定制证时限"),
+    "W005": gettext_lazy("正常流转中存在循环"),
+    "W006": gettext_lazy("在本地办理的流程应有“证件可领取”里程碑"),
 }
 
 

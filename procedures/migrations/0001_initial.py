@@ -257,7 +257,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '收费',
                 'verbose_name_plural': '收费',
                 'ordering': ['procedure', 'priority', 'valid_from'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='fee_valid_range')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='fee_valid_range', violation_error_message='截止日期不能早于起始日期。')],
             },
         ),
         migrations.CreateModel(
@@ -312,7 +312,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='state',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_min__lte', models.F('duration_max'))), name='state_duration_range'),
+            constraint=models.CheckConstraint(condition=models.Q(('duration_min__lte', models.F('duration_max'))), name='state_duration_range', violation_error_message='最短用时不能大于最长用时。'),
         ),
         migrations.AddConstraint(
             model_name='urgentoption',
