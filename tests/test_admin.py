@@ -333,9 +333,9 @@ def test_deleting_a_state_still_used_by_a_transition_is_refused(admin_client, pr
 
 
 @pytest.mark.parametrize("model, field, value, message", [
-    pytest.param(models.State, "duration_min", "99", "state_duration_range", id="state-duration-range"),
+    pytest.param(models.State, "duration_min", "99", "最短用时不能大于最长用时", id="state-duration-range"),
     pytest.param(models.State, "code", "apply", "重复", id="duplicate-state-code"),
-    pytest.param(models.Fee, "valid_to", "1999-01-01", "fee_valid_range", id="fee-valid-range"),
+    pytest.param(models.Fee, "valid_to", "1999-01-01", "截止日期不能早于起始日期", id="fee-valid-range"),
     pytest.param(models.Requirement, "code", "Old Card", "只能使用小写字母", id="bad-code"),
 ])
 def test_inline_constraint_violations_are_form_errors(admin_client, procedure, model, field, value, message):
