@@ -10,7 +10,6 @@ import secrets
 
 from django.db import migrations
 
-
 SOURCE = "chinesecalendar 1.11.0（国务院办公厅节假日安排通知）"
 LAST_CHECKED = datetime.date(2026, 11, 25)
 LAST_YEAR = 2026

@@ -507,7 +507,8 @@ PROCEDURES = [
         urgent_options=[TEMP_PILOT, FLIGHT, TRAIN],
     ),
     procedure(
-        "cross-region-first-application", "异地首次申领", "年满 16 周岁，在居住地首次申领居民身份证（2024 年 5 月 27 日起全国通办）。",
+        "cross-region-first-application", "异地首次申领",
+        "年满 16 周岁，在居住地首次申领居民身份证（2024 年 5 月 27 日起全国通办）。",
         priority=50, source=FIRST_2024,
         applies_when=all_of(fact("reason", "eq", "first_time"), CROSS, fact("age", "gte", 16),
                             fact("today", "gte", "2024-05-27")),
