@@ -4,6 +4,7 @@ Pure Python. It never sees a request and, once a procedure is compiled, never
 touches the database. ``compile_procedure`` turns rows into frozen objects (the
 only place that reads the ORM); ``make_plan`` does the rest.
 """
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -573,19 +574,23 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
         if all(owner.slug != seen.slug for seen in visited):
             visited.append(owner)
 
+    # Whether every date below could be laid on a known holiday schedule.
+    complete = True
     deadline_limit = _select_limit(procedure, "deadline", facts)
     deadline = None
     if deadline_limit:
-        deadline = calendar.add(apply_date, deadline_limit.amount, deadline_limit.unit).date
+        shift = calendar.add(apply_date, deadline_limit.amount, deadline_limit.unit)
+        deadline, complete = shift.date, complete and shift.complete
 
+    # Local rules (promised times, photo receipts) are those of the place where the person applies.
+    applying_at = {"apply_here": residence, "apply_at_hukou_place": hukou}.get(procedure.outcome)
     promise_topic = "promise_cross_region" if facts["cross_region"] else "promise_local"
-    promise = residence.rule(promise_topic)
+    promise = applying_at.rule(promise_topic) if applying_at else None
     promise_date = None
     if promise is not None and promise.days is not None:
         shift = calendar.add(apply_date, promise.days, promise.unit)
-        promise_date = shift.date
+        promise_date, complete = shift.date, complete and shift.complete
 
-    complete = True
     early = late = apply_date
     steps, card_ready_by, basis, ready_provenance = [], None, "", None
     for owner, state in path:
@@ -602,6 +607,9 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
                 late, basis, ready_provenance = deadline, "statutory_deadline", deadline_limit.provenance
             early = min(early, late)
             card_ready_by = late
+            # A shorter promise or the deadline also bounds every stage before it.
+            steps = [dataclasses.replace(s, earliest=min(s.earliest, late), latest=min(s.latest, late))
+                     for s in steps]
         steps.append(Step(
             code=state.code, title=render_text(state.name, facts),
             description=render_text(state.description, facts), actor=state.actor,
@@ -627,8 +635,6 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
             years, long_term = validity.years, validity.years is None
             expiry = add_years(card_ready_by, validity.years) if validity.years else None
 
-    # The photo receipt is a rule of the place where the person applies.
-    applying_at = {"apply_here": residence, "apply_at_hukou_place": hukou}.get(procedure.outcome)
     receipt = applying_at.rule("photo_receipt") if applying_at else None
     receipt_days = receipt.days if receipt else None
     receipt_expiry = None

@@ -364,9 +364,6 @@ def test_calendar_complete_within_a_known_year(linear_procedure):
     assert plan_for(linear_procedure).calendar_incomplete is False
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "make_plan ignores Shift.complete of the local-promise date: a promise counted in working "
-    "days through a year whose holidays are not entered is reported as a complete calendar"))
 def test_promise_in_working_days_into_an_unknown_year_marks_the_calendar_incomplete(linear_procedure):
     State.objects.filter(procedure=linear_procedure).update(duration_unit="calendar_days")
     rules = {"promise_cross_region": engine.RuleInfo(
@@ -381,9 +378,6 @@ def test_promise_in_working_days_into_an_unknown_year_marks_the_calendar_incompl
     assert plan.calendar_incomplete is True
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "when a local promise or the statutory deadline moves card_ready_by earlier, the steps "
-    "before the milestone keep later 'latest' dates, so the timeline goes backwards"))
 def test_step_dates_never_go_backwards_when_a_promise_is_shorter(linear_procedure):
     plan = plan_for(linear_procedure, residence=region("440300", "深圳", promise_cross_region=3))
     assert plan.card_ready_by == D(2026, 11, 28)

@@ -224,10 +224,6 @@ def test_photo_receipt_agrees_with_the_place_of_application_cross_region(seeded_
     assert ("get_photo_receipt" in [s.code for s in plan.steps]) is plan.photo_receipt_required
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "first-application-at-hukou-place is applied for at the hukou place, but its photo-receipt "
-    "transition, requirement and notice test residence.photo_receipt_required, while "
-    "plan.photo_receipt_required follows the hukou place"))
 @pytest.mark.parametrize("hukou, residence", [
     pytest.param(HENAN, SHENZHEN, id="receipt-needed-where-living-not-at-home"),
     pytest.param(SHENZHEN, HENAN, id="receipt-needed-at-home-not-where-living"),

@@ -49,6 +49,8 @@ LOCAL_ONLY = fact("cross_region", "eq", False)
 MINOR = fact("age", "lt", 16)
 URGENT = any_of(fact("needed_before_ready", "eq", True), fact("reason", "in", ["lost", "expired"]))
 PHOTO_NEEDED = fact("residence.photo_receipt_required", "eq", True)
+# Where the person must go home to apply, the home region's photo rule counts.
+PHOTO_NEEDED_AT_HOME = fact("hukou.photo_receipt_required", "eq", True)
 
 
 def src(source, confidence):
@@ -85,10 +87,10 @@ def prepare_states():
     ]
 
 
-def prepare_transitions(first_step):
+def prepare_transitions(first_step, photo_needed=PHOTO_NEEDED):
     return [
         tr("prepare", "photo_receipt", "需要照片回执且还没有",
-           condition=all_of(PHOTO_NEEDED, fact("has_photo_receipt", "ne", True)), priority=10,
+           condition=all_of(photo_needed, fact("has_photo_receipt", "ne", True)), priority=10,
            source_text=PHOTO, confidence=L),
         tr("prepare", first_step, "材料齐全", priority=20),
         tr("photo_receipt", first_step, "拿到回执"),
@@ -138,9 +140,9 @@ def req(code, name, *, order, description="", form="original", group="", handed_
     }
 
 
-def common_requirements():
+def common_requirements(photo_needed=PHOTO_NEEDED):
     return [
-        req("photo_receipt", "照片回执（数字相片采集回执）", order=80, form="none", condition=PHOTO_NEEDED,
+        req("photo_receipt", "照片回执（数字相片采集回执）", order=80, form="none", condition=photo_needed,
             description="在有效期内的回执；回执上的“回执号”或“图像号”即回执编号。",
             source=PHOTO, confidence=L),
         req("guardian_proof", "监护关系证明和监护人身份证", order=90, condition=MINOR,
@@ -374,9 +376,9 @@ def local_states(apply_name, apply_description):
     ]
 
 
-def local_transitions():
+def local_transitions(photo_needed=PHOTO_NEEDED):
     return [
-        *prepare_transitions("apply"),
+        *prepare_transitions("apply", photo_needed),
         tr("apply", "produce", "受理"),
         tr("apply", "withdrawn", "申请人撤回", kind="exception"),
         tr("apply", "refused", "不予受理", kind="exception"),
@@ -457,16 +459,17 @@ PROCEDURES = [
                             any_of(MINOR, fact("today", "lt", "2024-05-27"))),
         states=local_states("回户籍地派出所首次申领",
                             "监护人陪同，填写申领登记表，采集指纹，拍照（或交照片回执）。"),
-        transitions=local_transitions(),
+        transitions=local_transitions(PHOTO_NEEDED_AT_HOME),
         requirements=[LOCAL_FORM,
                       req("hukou_book", "居民户口簿", order=20, source=LAW, confidence=V),
-                      *common_requirements()],
+                      *common_requirements(PHOTO_NEEDED_AT_HOME)],
         fees=FIRST_FEES,
         notices=[
             notice("cross_region_first_application_adults_only", "异地首次申领只面向 16 周岁以上",
                    "首次申领居民身份证的跨省通办，自 2024 年 5 月 27 日起面向年满 16 周岁的公民；"
                    "未满 16 周岁的首次申领，须回户籍地办理。", order=5, severity="warning", source=FIRST_2024),
-            GUARDIAN, *LOCAL_NOTICES,
+            GUARDIAN, *[n for n in LOCAL_NOTICES if n is not RECEIPT_EXPIRY],
+            RECEIPT_EXPIRY | {"condition": PHOTO_NEEDED_AT_HOME},
         ],
         urgent_options=[TEMP_LOCAL, FLIGHT, TRAIN],
     ),
