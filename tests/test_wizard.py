@@ -1,0 +1,570 @@
+"""The applicant wizard, driven through the Django test client as a browser would.
+
+Route tests say which page comes next for which answers; the other tests check
+that navigation never loses or smuggles answers and that hostile input never
+breaks a page.
+"""
+import datetime
+import re
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from wizard.models import Plan
+
+pytestmark = pytest.mark.django_db
+
+SESSION_KEY = "wizard_apply_wizard"
+RESTART_MESSAGE = "为保护您的信息，长时间未操作后需要重新开始。"
+
+
+def today():
+    return timezone.localdate()
+
+
+def in_days(days):
+    return today() + datetime.timedelta(days=days)
+
+
+class Applicant:
+    """A browser session on the wizard: knows the management-form prefix and posts steps."""
+
+    def __init__(self, client):
+        self.client = client
+        response = client.get("/apply/", follow=True)
+        assert response.status_code == 200
+        self.prefix = response.context["wizard"]["management_form"].prefix
+
+    def post(self, step, fields=None, *, url_step=None, **extra):
+        """POST one step as its page would; ``fields`` maps field names (without prefix) to values."""
+        data = {f"{self.prefix}-current_step": step}
+        for name, value in (fields or {}).items():
+            data[f"{step}-{name}"] = value
+        data.update(extra)
+        return self.client.post(f"/apply/{url_step or step}/", data)
+
+    def answer(self, step, value, **extra):
+        """Answer a step: a string or list for choices, a date (or None) for dates."""
+        if isinstance(value, datetime.date):
+            fields = {"answer_0": str(value.year), "answer_1": str(value.month), "answer_2": str(value.day)}
+        elif value is None:
+            fields = {"answer_0": "", "answer_1": "", "answer_2": ""}
+        elif isinstance(value, tuple):
+            fields = {f"answer_{i}": part for i, part in enumerate(value)}
+        else:
+            fields = {"answer": value}
+        return self.post(step, fields, **extra)
+
+    def walk(self, answers):
+        """Answer the steps in order, each must be accepted; return the last redirect's step."""
+        response = None
+        for step, value in answers:
+            response = self.answer(step, value)
+            assert response.status_code == 302, (step, response.content.decode()[:2000])
+        return step_of(response) if response else None
+
+    @property
+    def stored(self):
+        return self.client.session[SESSION_KEY]["step_data"]
+
+
+def step_of(response):
+    """Return the step name a redirect leads to (or the whole URL if it is not a wizard step)."""
+    match = re.fullmatch(r"/apply/([a-z_]+)/(\?.*)?", response.url)
+    return match.group(1) if match else response.url
+
+
+@pytest.fixture
+def applicant(client):
+    return Applicant(client)
+
+
+BIRTH = datetime.date(1980, 5, 6)
+HENAN_TO_SHENZHEN = [
+    ("hukou_province", "410000"), ("hukou_prefecture", "410100"),
+    ("residence_province", "440000"), ("residence_prefecture", "440300"),
+]
+HENAN_TO_ZHENGZHOU = [
+    ("hukou_province", "410000"), ("hukou_prefecture", "410100"),
+    ("residence_province", "410000"), ("residence_prefecture", "410100"),
+]
+
+
+def expiring_to_shenzhen():
+    return [("reason", "expiring"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH), ("card_expiry_date", in_days(40)),
+            ("documents", ["old_card", "residence_permit"]), ("has_photo_receipt", "yes"), ("delivery", "mail"),
+            ("needed_by", None), ("hardship", "no")]
+
+
+# --- routes ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("answers, expected", [
+    pytest.param([("reason", "lost")], "hukou_province", id="reason-then-hukou"),
+    pytest.param([("reason", "lost"), ("hukou_province", "440000")], "hukou_prefecture",
+                 id="province-asks-prefecture"),
+    pytest.param([("reason", "lost"), ("hukou_province", "110000")], "residence_province",
+                 id="municipality-has-no-prefecture-step"),
+    pytest.param([("reason", "lost"), ("hukou_province", "500000")], "residence_province",
+                 id="chongqing-has-no-prefecture-step"),
+    pytest.param([("reason", "lost"), ("hukou_province", "810000")], "summary", id="hong-kong-hukou-to-summary"),
+    pytest.param([("reason", "lost"), ("hukou_province", "710000")], "summary", id="taiwan-hukou-to-summary"),
+    pytest.param([("reason", "lost"), ("hukou_province", "410000"), ("hukou_prefecture", "419001")],
+                 "residence_province", id="county-under-province-accepted"),
+    pytest.param([("reason", "lost"), ("hukou_province", "410000"), ("hukou_prefecture", "410100"),
+                  ("residence_province", "310000")], "birth_date", id="shanghai-residence-no-prefecture"),
+    pytest.param([("reason", "lost"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH)], "documents",
+                 id="lost-card-skips-expiry"),
+    pytest.param([("reason", "expiring"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH)], "card_expiry_date",
+                 id="expiring-asks-expiry"),
+    pytest.param([("reason", "expired"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH)], "card_expiry_date",
+                 id="expired-asks-expiry"),
+    pytest.param([("reason", "damaged"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH)], "documents",
+                 id="damaged-skips-expiry"),
+    pytest.param([("reason", "lost"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH), ("documents", [])],
+                 "has_photo_receipt", id="guangdong-residence-asks-photo-receipt"),
+    pytest.param([("reason", "lost"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", [])],
+                 "needed_by", id="henan-residence-skips-photo-receipt-and-delivery"),
+    pytest.param([("reason", "lost"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH), ("documents", []),
+                  ("has_photo_receipt", "no")], "delivery", id="shenzhen-asks-delivery"),
+    pytest.param([("reason", "lost"), ("hukou_province", "410000"), ("hukou_prefecture", "410100"),
+                  ("residence_province", "440000"), ("residence_prefecture", "440100"), ("birth_date", BIRTH),
+                  ("documents", []), ("has_photo_receipt", "no")], "needed_by",
+                 id="guangzhou-skips-delivery"),
+    pytest.param([("reason", "lost"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
+                  ("needed_by", None)], "hardship", id="reissue-asks-hardship"),
+    pytest.param([("reason", "first_time"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
+                  ("needed_by", in_days(20))], "summary", id="first-time-skips-hardship"),
+    pytest.param([("reason", "lost"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
+                  ("needed_by", None), ("hardship", "yes")], "summary", id="last-question-to-summary"),
+])
+def test_next_step(applicant, answers, expected):
+    assert applicant.walk(answers) == expected
+
+
+def test_prefecture_page_lists_only_the_chosen_province(applicant):
+    applicant.walk([("reason", "lost"), ("hukou_province", "440000")])
+
+    html = applicant.client.get("/apply/hukou_prefecture/").content.decode()
+
+    assert 'value="440300"' in html and "深圳市" in html
+    assert 'value="410100"' not in html
+    assert 'data-pinyin="shenzhenshi szs"' in html
+    assert "广东省的哪个城市" in html
+
+
+def test_region_page_loads_the_filter_script_deferred(applicant):
+    html = applicant.client.get("/apply/reason/").content.decode()
+    assert "region-search.js" not in html
+
+    applicant.walk([("reason", "lost")])
+    html = applicant.client.get("/apply/hukou_province/").content.decode()
+
+    assert re.search(r'<script src="/static/js/region-search\.js" defer></script>', html)
+    assert "<script>" not in html
+    assert "/static/css/wizard.css" in html
+
+
+# --- a whole journey ---------------------------------------------------------------
+
+def test_full_journey_creates_a_plan(applicant):
+    answers = expiring_to_shenzhen()
+    assert applicant.walk(answers) == "summary"
+
+    summary = applicant.client.get("/apply/summary/")
+    html = summary.content.decode()
+    assert summary.status_code == 200
+    assert "广东省深圳市" in html and "河南省郑州市" in html
+    assert "1980年5月6日" in html
+    assert "原来的身份证、居住证" in html
+    assert html.count("修改") >= 10
+
+    response = applicant.post("summary")
+
+    plan = Plan.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/plan/{plan.code}/"
+    assert plan.channel == Plan.Channel.WEB
+    assert plan.computed_for == today()
+    assert plan.answers == {
+        "reason": "expiring", "hukou_region": "410100", "residence_region": "440300",
+        "birth_date": "1980-05-06", "card_expiry_date": in_days(40).isoformat(),
+        "documents": ["old_card", "residence_permit"], "has_photo_receipt": True, "delivery": "mail",
+        "needed_by": None, "hardship": False,
+    }
+    # The wizard starts afresh; the plan lives at its own address.
+    assert SESSION_KEY not in applicant.client.session or not applicant.stored
+    assert step_of(applicant.client.get("/apply/summary/")) == "reason"
+
+
+def test_hong_kong_journey_creates_a_plan(applicant):
+    assert applicant.walk([("reason", "lost"), ("hukou_province", "810000")]) == "summary"
+
+    response = applicant.post("summary")
+
+    plan = Plan.objects.get()
+    assert response.url == plan.get_absolute_url()
+    assert plan.answers == {"reason": "lost", "hukou_region": "810000"}
+
+
+# --- navigation that keeps answers -----------------------------------------------
+
+def test_back_keeps_unvalidated_input(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN])
+
+    response = applicant.answer("birth_date", ("1980", "2", "30"), wizard_goto_step="residence_prefecture")
+
+    assert response.status_code == 302
+    assert step_of(response) == "residence_prefecture"
+    html = applicant.client.get("/apply/birth_date/").content.decode()
+    assert 'value="1980"' in html and 'value="2"' in html and 'value="30"' in html
+    assert "error-prefix" not in html
+    # Continuing from the earlier page leads back to the unfinished date, and it is not an answer yet.
+    assert step_of(applicant.answer("residence_prefecture", "440300")) == "birth_date"
+    assert step_of(applicant.client.get("/apply/documents/")) == "birth_date"
+
+
+def test_back_with_nothing_typed_stores_nothing(applicant):
+    applicant.walk([("reason", "lost")])
+
+    applicant.post("hukou_province", {}, wizard_goto_step="reason")
+
+    assert "hukou_province" not in applicant.stored
+
+
+def test_back_with_a_valid_choice_keeps_it(applicant):
+    applicant.walk([("reason", "lost")])
+
+    applicant.answer("hukou_province", "440000", wizard_goto_step="reason")
+
+    html = applicant.client.get("/apply/hukou_province/").content.decode()
+    assert re.search(r'<option value="440000" selected', html)
+
+
+def test_changing_reason_drops_expiry_but_keeps_birth_date(applicant):
+    applicant.walk([("reason", "expiring"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH),
+                    ("card_expiry_date", in_days(40))])
+    assert "card_expiry_date" in applicant.stored
+
+    response = applicant.answer("reason", "lost")
+
+    assert step_of(response) == "hukou_province"
+    assert "card_expiry_date" not in applicant.stored
+    assert applicant.stored["birth_date"]["birth_date-answer_0"] == ["1980"]
+    assert applicant.stored["residence_prefecture"]["residence_prefecture-answer"] == ["440300"]
+
+
+def test_changing_province_drops_a_prefecture_outside_it(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH)])
+
+    response = applicant.answer("residence_province", "410000")
+
+    assert step_of(response) == "residence_prefecture"
+    assert "residence_prefecture" not in applicant.stored
+    assert "birth_date" in applicant.stored
+
+
+def test_changing_to_a_municipality_drops_the_prefecture(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN])
+
+    response = applicant.answer("residence_province", "310000")
+
+    assert step_of(response) == "birth_date"
+    assert "residence_prefecture" not in applicant.stored
+
+
+def test_change_from_summary_returns_to_summary(applicant):
+    applicant.walk(expiring_to_shenzhen())
+    page = applicant.client.get("/apply/birth_date/?change=1").content.decode()
+    assert 'name="wizard_return" value="summary"' in page
+
+    response = applicant.answer("birth_date", datetime.date(1975, 1, 2), wizard_return="summary")
+
+    assert step_of(response) == "summary"
+    assert "1975年1月2日" in applicant.client.get("/apply/summary/").content.decode()
+
+
+def test_change_that_opens_a_new_question_asks_it_then_returns(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
+                    ("needed_by", None), ("hardship", "no")])
+
+    response = applicant.answer("residence_province", "440000", wizard_return="summary")
+    assert response.url == "/apply/residence_prefecture/?change=1"
+    response = applicant.answer("residence_prefecture", "440300", wizard_return="summary")
+    assert response.url == "/apply/has_photo_receipt/?change=1"
+    response = applicant.answer("has_photo_receipt", "no", wizard_return="summary")
+    assert response.url == "/apply/delivery/?change=1"
+    response = applicant.answer("delivery", "collect", wizard_return="summary")
+
+    assert step_of(response) == "summary"
+    assert applicant.stored["needed_by"] and applicant.stored["hardship"]
+
+
+def test_change_that_invalidates_a_later_answer_shows_it_with_its_error(applicant):
+    applicant.walk(expiring_to_shenzhen())
+
+    response = applicant.answer("reason", "expired", wizard_return="summary")
+
+    assert response.url == "/apply/card_expiry_date/?change=1"
+    html = applicant.client.get(response.url).content.decode()
+    assert "这个日期还没到" in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_reset_clears_everything(applicant):
+    applicant.walk([("reason", "lost"), ("hukou_province", "110000")])
+
+    response = applicant.client.get("/apply/?reset=1")
+
+    assert step_of(response) == "reason"
+    assert applicant.stored == {}
+    page = applicant.client.get(response.url).content.decode()
+    assert "已清除您填写的内容" in page
+    assert "checked" not in page
+
+
+def test_start_page_points_at_the_wizard(client):
+    html = client.get("/").content.decode()
+    assert 'href="/apply/"' in html
+
+
+@pytest.mark.parametrize("url, expected", [
+    pytest.param("/apply/hardship/", "reason", id="later-step"),
+    pytest.param("/apply/summary/", "reason", id="summary"),
+    pytest.param("/apply/done/", "reason", id="done"),
+    pytest.param("/apply/no_such_step/", "reason", id="unknown-step"),
+    pytest.param("/apply/", "reason", id="entry"),
+])
+def test_get_of_an_unreachable_step_redirects_to_the_first_open_one(client, url, expected):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert step_of(response) == expected
+
+
+def test_get_of_a_later_step_redirects_to_the_first_unanswered(applicant):
+    applicant.walk([("reason", "lost"), ("hukou_province", "440000")])
+
+    assert step_of(applicant.client.get("/apply/birth_date/")) == "hukou_prefecture"
+    assert step_of(applicant.client.get("/apply/")) == "hukou_prefecture"
+    # An earlier step can be revisited (the browser's back button, a reload).
+    assert applicant.client.get("/apply/reason/").status_code == 200
+    assert applicant.client.get("/apply/reason/").status_code == 200
+
+
+def test_step_that_no_longer_applies_redirects(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH)])
+
+    assert step_of(applicant.client.get("/apply/card_expiry_date/")) == "documents"
+
+
+# --- no skipping, no forging -------------------------------------------------------
+
+@pytest.mark.parametrize("url_step", ["summary", "done"])
+def test_forged_summary_post_with_missing_answers_creates_no_plan(applicant, url_step):
+    applicant.walk([("reason", "lost")])
+
+    response = applicant.post("summary", url_step=url_step)
+
+    assert response.status_code == 302
+    assert step_of(response) == "hukou_province"
+    assert not Plan.objects.exists()
+
+
+def test_forged_post_of_a_later_step_is_refused(applicant):
+    applicant.walk([("reason", "lost")])
+
+    response = applicant.answer("hardship", "yes")
+
+    assert step_of(response) == "hukou_province"
+    assert "hardship" not in applicant.stored
+
+
+def test_stored_answer_gone_stale_is_checked_again_before_a_plan(applicant):
+    applicant.walk(expiring_to_shenzhen())
+    session = applicant.client.session
+    # The card expired since the answer was given: "expiring" no longer fits.
+    yesterday = in_days(-1)
+    session[SESSION_KEY]["step_data"]["card_expiry_date"] = {
+        "card_expiry_date-answer_0": [str(yesterday.year)], "card_expiry_date-answer_1": [str(yesterday.month)],
+        "card_expiry_date-answer_2": [str(yesterday.day)]}
+    session.save()
+
+    response = applicant.post("summary")
+
+    assert step_of(response) == "card_expiry_date"
+    assert not Plan.objects.exists()
+    html = applicant.client.get(response.url).content.decode()
+    assert "证件已过期" in html
+
+
+def test_done_rechecks_answers_with_questions(applicant, monkeypatch):
+    applicant.walk(expiring_to_shenzhen())
+    from wizard import questions
+
+    original = questions.clean_answers
+
+    def refuse_birth_date(raw, **kwargs):
+        answers, problems = original(raw, **kwargs)
+        return answers, [*problems, ("birth_date", "birth_date: refused")]
+
+    monkeypatch.setattr(questions, "clean_answers", refuse_birth_date)
+    response = applicant.post("summary")
+
+    assert step_of(response) == "birth_date"
+    assert not Plan.objects.exists()
+    assert applicant.stored["hardship"]  # nothing was thrown away
+
+
+# --- hostile and broken input ------------------------------------------------------
+
+def test_expired_session_restarts_politely(client):
+    response = client.post("/apply/birth_date/", {"apply_wizard-current_step": "birth_date",
+                                                  "birth_date-answer_0": "1980"})
+
+    assert response.status_code == 302
+    assert step_of(response) == "reason"
+    assert RESTART_MESSAGE in client.get(response.url).content.decode()
+
+
+@pytest.mark.parametrize("data, message", [
+    pytest.param({"apply_wizard-current_step": "no_such_step"}, "没有收到这一页的回答", id="unknown-step"),
+    pytest.param({"apply_wizard-current_step": "done"}, "没有收到这一页的回答", id="done-as-step"),
+    pytest.param({"reason-answer": "lost"}, "没有收到这一页的回答", id="missing-management-form"),
+    pytest.param({}, "没有收到这一页的回答", id="empty"),
+    pytest.param({"apply_wizard-current_step": "reason", "wizard_goto_step": "no_such_step"}, None,
+                 id="unknown-goto"),
+    pytest.param({"apply_wizard-current_step": "hardship"}, "请先回答这个问题", id="unreachable-step"),
+])
+@pytest.mark.parametrize("url", ["/apply/reason/", "/apply/done/", "/apply/no_such_step/"])
+def test_broken_posts_redirect_with_a_message(applicant, url, data, message):
+    response = applicant.client.post(url, data)
+
+    assert response.status_code == 302
+    assert step_of(response) == "reason"
+    page = applicant.client.get(response.url)
+    assert page.status_code == 200
+    if message:
+        assert message in page.content.decode()
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize("step, value, message", [
+    pytest.param("reason", "stolen", "请从列出的选项中选择一项", id="unknown-reason"),
+    pytest.param("reason", "", "请选择一项", id="no-reason"),
+    pytest.param("birth_date", ("nineteen", "5", "6"), "只能填数字", id="non-numeric-date"),
+    pytest.param("birth_date", ("1980", "2", "30"), "2 月只有 29 天，没有 30 日", id="february-30"),
+    pytest.param("birth_date", ("1981", "2", "29"), "2 月只有 28 天，没有 29 日", id="february-29-not-leap"),
+    pytest.param("birth_date", ("1980", "13", "1"), "月份应在 1 到 12 之间", id="month-13"),
+    pytest.param("birth_date", ("80", "5", "6"), "4 位数字", id="two-digit-year"),
+    pytest.param("birth_date", ("1980", "", "6"), "缺少月", id="missing-month"),
+    pytest.param("birth_date", ("", "", ""), "请填写年、月、日", id="empty-birth-date"),
+    pytest.param("birth_date", ("99999999999999999999", "1", "1"), "4 位数字", id="huge-year"),
+    pytest.param("birth_date", "not-a-list", "请填写年、月、日", id="date-as-one-field"),
+    pytest.param("documents", ["old_card", "passport"], "请从列出的证件中勾选", id="unknown-document"),
+    pytest.param("residence_prefecture", "110000", "请从列表中选择", id="prefecture-outside-province"),
+    pytest.param("residence_province", "999999", "请从列表中选择", id="unknown-province"),
+])
+def test_bad_answers_rerender_with_a_message(applicant, step, value, message):
+    applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN])
+    if step in ("birth_date", "documents"):
+        applicant.walk([("birth_date", BIRTH)] if step == "documents" else [])
+    if step == "reason" or step.startswith("residence"):
+        applicant.client.get(f"/apply/{step}/")
+
+    response = applicant.answer(step, value)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'class="error-summary"' in html
+    assert '<span class="error-prefix">错误：</span>' in html
+    assert 'aria-invalid="true"' in html
+    assert "<title>错误：" in html
+
+
+def test_future_birth_date_is_refused(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN])
+
+    response = applicant.answer("birth_date", in_days(3))
+
+    assert response.status_code == 200
+    assert "出生日期不能晚于今天" in response.content.decode()
+
+
+def test_needed_by_may_be_left_empty_but_not_half_filled(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", [])])
+
+    half = applicant.answer("needed_by", (str(today().year), "", ""))
+    assert half.status_code == 200
+    assert "缺少月、日" in half.content.decode()
+    assert step_of(applicant.answer("needed_by", None)) == "hardship"
+
+
+def test_full_width_digits_are_accepted(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN])
+
+    response = applicant.answer("birth_date", ("１９８０", "５", "６"))
+
+    assert step_of(response) == "documents"
+
+
+# --- markup ------------------------------------------------------------------------
+
+def assert_sound_markup(html):
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    duplicates = [item for item, count in Counter(ids).items() if count > 1]
+    assert not duplicates
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", html):
+        if 'type="hidden"' in tag:
+            continue
+        input_id = re.search(r'\sid="([^"]+)"', tag).group(1)
+        assert f'for="{input_id}"' in html, tag
+    for described in re.findall(r'aria-describedby="([^"]+)"', html):
+        for target in described.split():
+            assert target in ids, target
+
+
+@pytest.mark.parametrize("answers, step", [
+    pytest.param([], "reason", id="radios"),
+    pytest.param([("reason", "lost")], "hukou_province", id="province-select"),
+    pytest.param([("reason", "lost"), ("hukou_province", "440000")], "hukou_prefecture", id="prefecture-select"),
+    pytest.param([("reason", "lost"), *HENAN_TO_SHENZHEN], "birth_date", id="date"),
+    pytest.param([("reason", "lost"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH)], "documents", id="checkboxes"),
+    pytest.param([("reason", "lost"), ("hukou_province", "810000")], "summary", id="summary"),
+])
+def test_pages_have_one_question_with_labels_and_unique_ids(applicant, answers, step):
+    applicant.walk(answers)
+    response = applicant.client.get(f"/apply/{step}/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_sound_markup(html)
+    assert html.count("<h1>") == 1
+    assert "第 " in html and " 步" in html
+    if step != "summary":
+        assert re.search(r"<legend[^>]*><h1>", html)
+        assert "继续" in html
+    if step != "reason":
+        assert 'name="wizard_goto_step"' in html and "上一步" in html
+    assert 'href="/apply/?reset=1"' in html
+
+
+def test_error_page_links_the_error_to_the_question(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN])
+
+    html = applicant.answer("birth_date", ("1980", "2", "30")).content.decode()
+
+    assert_sound_markup(html)
+    assert 'aria-describedby="birth_date-hint birth_date-error"' in html
+    assert 'href="#id_birth_date-answer_0"' in html
+    assert 'inputmode="numeric"' in html
+    assert 'autocomplete="bday-year"' in html
+
+
+def test_progress_hint_counts_the_steps(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_ZHENGZHOU])
+
+    html = applicant.client.get("/apply/birth_date/").content.decode()
+
+    # reason, 2 + 2 region steps, birth date, documents, needed by, hardship, summary
+    assert "第 6 步，共约 10 步" in html
