@@ -1,0 +1,363 @@
+"""The table of answer combinations that walks every seeded path, and their text snapshots.
+
+A case is a readable id and the raw answers a person would give. ``render`` turns
+the plan computed for it into plain text that a reviewer can read top to bottom:
+what to bring, where to go, what it costs, when the card is ready and why, and
+which facts are not verified. ``check_snapshot`` compares that text with the file
+under ``tests/snapshots/paths/``; ``UPDATE_SNAPSHOTS=1`` rewrites the files.
+"""
+import datetime
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+TODAY = datetime.date(2026, 11, 25)
+SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots" / "paths"
+UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
+
+# (hukou, residence) division codes. District codes on purpose: they must resolve to the city.
+PAIRS = {
+    "henan-to-shenzhen": ("410100", "440300"),  # cross-region; Guangdong photo receipt; mail offered
+    "henan-to-beijing": ("410100", "110105"),  # cross-region; Beijing promises 20 days
+    "nanjing-to-shanghai": ("320100", "310101"),  # both in the Yangtze River Delta pilot; mail offered
+    "shenzhen-local": ("440300", "440305"),  # local; photo receipt; mail; same-province online
+    "beijing-local": ("110105", "110108"),  # local; Beijing promises 12 working days
+    "guangzhou-to-shenzhen": ("440100", "440300"),  # cross-region inside one province
+    "shenzhen-to-guangzhou": ("440300", "440100"),  # Guangzhou promises 40 days cross-region
+    "henan-to-changsha": ("410100", "430100"),  # Hunan receipt "valid the same day" (0 days)
+    "nanjing-to-hefei": ("320100", "340100"),  # pilot and an Anhui photo receipt
+    "shenzhen-to-henan": ("440300", "410100"),  # a minor must go home, where a receipt is needed
+    "beijing-to-henan": ("110105", "410100"),  # a minor must go home, where Beijing's promises apply
+    "hongkong-hukou": ("810000", "440300"),
+    "henan-to-hongkong": ("410100", "810000"),
+    "taiwan-hukou": ("710000", "350200"),
+}
+
+# Birth dates giving these ages on TODAY (and on any card-ready date in the plan).
+AGES = {
+    "minor": datetime.date(2012, 3, 10),  # 14: guardian, 5-year card
+    "age16": datetime.date(2010, 6, 1),  # 16: the age of a first application
+    "young": datetime.date(2004, 9, 15),  # 22: 10-year card
+    "adult": datetime.date(1990, 5, 1),  # 36: 20-year card
+    "46plus": datetime.date(1975, 1, 20),  # 51: long-term card
+}
+
+EXPIRY = {
+    "expiring": datetime.date(2027, 1, 20),  # inside the 3-month window
+    "expired": datetime.date(2026, 8, 1),
+}
+WINDOW_NOT_OPEN_EXPIRY = datetime.date(2027, 9, 25)  # 10 months after TODAY
+SOON = datetime.date(2026, 12, 5)  # before any card can be ready
+LATER = datetime.date(2027, 6, 1)  # after every card-ready date
+
+DEFAULT_DOCUMENTS = {
+    "expiring": ["old_card", "residence_permit"],
+    "expired": ["old_card", "residence_proof"],
+    "damaged": ["old_card", "hukou_book"],
+    "details_changed": ["old_card", "hukou_book", "residence_permit"],
+    "lost": ["hukou_book"],
+    "first_time": ["hukou_book"],
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    answers: dict = field(hash=False)
+
+
+def make_case(reason, pair, age, variant="", **overrides):
+    """Return a case whose answers hold every question; ``clean_answers`` drops what is not asked."""
+    hukou, residence = PAIRS[pair]
+    answers = {
+        "reason": reason,
+        "hukou_region": hukou,
+        "residence_region": residence,
+        "birth_date": AGES[age].isoformat(),
+        "documents": list(DEFAULT_DOCUMENTS[reason]),
+        "has_photo_receipt": False,
+        "delivery": "collect",
+        "needed_by": None,
+        "hardship": False,
+    }
+    if reason in EXPIRY:
+        answers["card_expiry_date"] = EXPIRY[reason].isoformat()
+    for key, value in overrides.items():
+        answers[key] = value.isoformat() if isinstance(value, datetime.date) else value
+    parts = [reason.replace("_", "-"), pair, age] + ([variant] if variant else [])
+    return Case("-".join(parts), answers)
+
+
+def _first_time_age(age):
+    # Nobody applies for a first card at 36: an adult first application is made at 16.
+    return "age16" if age == "adult" else age
+
+
+def build_cases():
+    """Return the cases: reasons × the four main region pairs, then ages, then the variants."""
+    reasons = ("expiring", "expired", "damaged", "details_changed", "lost", "first_time")
+    main_pairs = ("henan-to-shenzhen", "henan-to-beijing", "nanjing-to-shanghai", "shenzhen-local")
+    cases = [
+        make_case(reason, pair, _first_time_age("adult") if reason == "first_time" else "adult")
+        for reason in reasons for pair in main_pairs
+    ]
+    # Under 16: a first application away from home goes back to the hukou place.
+    cases += [make_case("first_time", pair, "minor") for pair in main_pairs]
+    cases += [
+        make_case("lost", "henan-to-shenzhen", "minor"),
+        make_case("expiring", "shenzhen-local", "minor"),
+        make_case("damaged", "nanjing-to-shanghai", "minor"),
+        make_case("first_time", "henan-to-shenzhen", "minor", "mail", delivery="mail"),
+        make_case("first_time", "beijing-local", "minor"),
+        make_case("lost", "shenzhen-local", "minor"),
+        make_case("first_time", "shenzhen-to-henan", "minor"),
+        make_case("first_time", "beijing-to-henan", "minor"),
+    ]
+    # Validity bands: 16–25 → 10 years, 46 and over → long-term.
+    cases += [
+        make_case("expired", "henan-to-shenzhen", "young"),
+        make_case("expiring", "henan-to-beijing", "46plus"),
+        make_case("expired", "nanjing-to-shanghai", "46plus"),
+        make_case("lost", "shenzhen-local", "46plus"),
+        make_case("first_time", "henan-to-beijing", "46plus"),
+    ]
+    # Delivery by mail, where the residence offers it.
+    cases += [
+        make_case("lost", "henan-to-shenzhen", "adult", "mail", delivery="mail"),
+        make_case("expiring", "nanjing-to-shanghai", "adult", "mail", delivery="mail"),
+        make_case("damaged", "shenzhen-local", "adult", "mail", delivery="mail"),
+        make_case("lost", "shenzhen-local", "adult", "mail", delivery="mail"),
+        make_case("first_time", "shenzhen-local", "age16", "mail", delivery="mail"),
+        make_case("first_time", "henan-to-shenzhen", "age16", "mail", delivery="mail"),
+    ]
+    # Already holding a photo receipt: the receipt step is skipped.
+    cases += [
+        make_case("expiring", "henan-to-shenzhen", "adult", "has-receipt", has_photo_receipt=True),
+        make_case("first_time", "shenzhen-local", "age16", "has-receipt", has_photo_receipt=True),
+    ]
+    # Low-income households.
+    cases += [
+        make_case("expiring", "henan-to-shenzhen", "adult", "hardship", hardship=True),
+        make_case("damaged", "shenzhen-local", "adult", "hardship", hardship=True),
+        make_case("lost", "henan-to-beijing", "adult", "hardship", hardship=True),
+        make_case("lost", "shenzhen-local", "adult", "hardship", hardship=True),
+    ]
+    # Needed before the card can be ready (urgent options), and needed only later (none).
+    cases += [
+        make_case("expiring", "henan-to-beijing", "adult", "needed-soon", needed_by=SOON),
+        make_case("expiring", "nanjing-to-shanghai", "adult", "needed-soon", needed_by=SOON),
+        make_case("damaged", "shenzhen-local", "adult", "needed-soon", needed_by=SOON),
+        make_case("first_time", "henan-to-shenzhen", "age16", "needed-soon", needed_by=SOON),
+        make_case("first_time", "nanjing-to-shanghai", "age16", "needed-soon", needed_by=SOON),
+        make_case("first_time", "beijing-local", "age16", "needed-soon", needed_by=SOON),
+        make_case("first_time", "henan-to-beijing", "minor", "needed-soon", needed_by=SOON),
+        make_case("expiring", "henan-to-shenzhen", "adult", "needed-later", needed_by=LATER),
+    ]
+    # Expiry 10 months away: the plan waits for the renewal window.
+    cases += [
+        make_case("expiring", "henan-to-shenzhen", "adult", "window-not-open",
+                  card_expiry_date=WINDOW_NOT_OPEN_EXPIRY),
+        make_case("expiring", "shenzhen-local", "adult", "window-not-open",
+                  card_expiry_date=WINDOW_NOT_OPEN_EXPIRY),
+    ]
+    # Local promises, other pairs, and document variants.
+    cases += [
+        make_case("expiring", "beijing-local", "adult"),
+        make_case("lost", "beijing-local", "adult"),
+        make_case("first_time", "beijing-local", "age16"),
+        make_case("expiring", "guangzhou-to-shenzhen", "adult"),
+        make_case("lost", "shenzhen-to-guangzhou", "adult"),
+        make_case("lost", "henan-to-changsha", "adult"),
+        make_case("lost", "nanjing-to-hefei", "adult"),
+        make_case("lost", "henan-to-beijing", "adult", "with-permit", documents=["residence_permit"]),
+        make_case("expired", "henan-to-shenzhen", "adult", "no-documents", documents=[]),
+    ]
+    # Hong Kong, Macao and Taiwan.
+    cases += [
+        make_case("lost", "hongkong-hukou", "adult"),
+        make_case("expiring", "henan-to-hongkong", "adult"),
+        make_case("first_time", "taiwan-hukou", "age16"),
+    ]
+    ids = [case.id for case in cases]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    assert not duplicates, f"duplicate case ids: {duplicates}"
+    return cases
+
+
+CASES = build_cases()
+
+
+# --- rendering ---------------------------------------------------------------------
+
+CONFIDENCE = {"verified": "已核实", "likely": "较可能", "unknown": "未确认"}
+WEEKDAYS = "一二三四五六日"
+HELD = {True: "[x]", False: "[ ]", None: "[-]"}
+FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件和复印件", "none": "无需纸质材料"}
+
+
+def mark(item):
+    """Return " [较可能: source]" for a fact that is not verified, else ""."""
+    if not item or item.get("confidence") == "verified":
+        return ""
+    label = CONFIDENCE.get(item.get("confidence"), item.get("confidence"))
+    return f"  [{label}: {item.get('source') or '无出处'}]"
+
+
+def day(value):
+    if value is None:
+        return "—"
+    date = datetime.date.fromisoformat(value)
+    return f"{value}({WEEKDAYS[date.weekday()]})"
+
+
+def _days_between(start, end):
+    return (datetime.date.fromisoformat(end) - datetime.date.fromisoformat(start)).days
+
+
+def _answer_value(value):
+    if isinstance(value, list):
+        return ", ".join(value) if value else "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "—" if value is None else str(value)
+
+
+def render(case_id, answers, data):
+    """Return the plan ``data`` (the JSON contract) as a readable text snapshot."""
+    out = [f"# {case_id}", f"today: {day(data['today'])}", "", "answers (as cleaned):"]
+    out += [f"  {key}: {_answer_value(value)}" for key, value in answers.items()]
+
+    hukou, residence = data["hukou_region"], data["residence_region"]
+    out += [
+        "",
+        f"outcome: {data['outcome']}",
+        f"procedure: {data['procedure']}@{data['procedure_version']}  {data['procedure_name']}",
+        f"hukou: {hukou['code']} {hukou['name']} (→ {hukou['resolved']})",
+        f"residence: {residence['code']} {residence['name']} (→ {residence['resolved']})",
+        f"cross-region: {'yes' if data['cross_region'] else 'no'}    age: {_answer_value(data['age'])}",
+        f"apply date: {day(data['apply_date'])}"
+        + (f"    renewal window opens: {day(data['renewal_window_opens'])}" if data["renewal_window_opens"] else ""),
+    ]
+
+    fee = data["fee"]
+    if fee is None:
+        out.append(f"fee: {data['fee_yuan']} 元 (no fee row applies)")
+    else:
+        waiver = ", waiver" if fee["waiver"] else ""
+        out.append(f"fee: {data['fee_yuan']} 元 — {fee['code']}{waiver}: {fee['label']}{mark(fee)}")
+
+    out += ["", "documents:"]
+    if not data["documents"]:
+        out.append("  (none)")
+    shown_groups = set()
+    for doc in data["documents"]:
+        group = tuple(doc.get("any_of") or ())
+        indent = "  "
+        if group:
+            indent = "    "
+            if group not in shown_groups:
+                shown_groups.add(group)
+                out.append(f"  any one of: {' | '.join(group)}")
+        extras = [FORMS.get(doc["form"], doc["form"])]
+        if doc["quantity"] != 1:
+            extras.append(f"×{doc['quantity']}")
+        if doc["handed_back"]:
+            extras.append("handed back when the new card is collected")
+        out.append(f"{indent}{HELD[doc['held']]} {doc['code']}  {doc['name']}  ({'; '.join(extras)}){mark(doc)}")
+    out.append("  legend: [x] has it  [ ] does not have it yet  [-] not asked")
+
+    if data["photo_receipt_required"]:
+        days = data["photo_receipt_validity_days"]
+        validity = "validity not known" if days is None else f"valid {days} days"
+        expiry = f", a receipt made on the apply date expires {day(data['photo_receipt_expiry'])}" \
+            if data["photo_receipt_expiry"] else ""
+        out.append(f"photo receipt: required where the person applies ({validity}{expiry})"
+                   f"{mark(data['photo_receipt'])}")
+    else:
+        out.append("photo receipt: not required where the person applies")
+
+    out += ["", "steps:"]
+    for number, step in enumerate(data["steps"], 1):
+        when = day(step["earliest"]) if step["earliest"] == step["latest"] else \
+            f"{day(step['earliest'])} … {day(step['latest'])}"
+        milestone = f"  <{step['milestone']}>" if step["milestone"] else ""
+        out.append(f"  {number:>2}. {step['code']}  {step['title']}{milestone}")
+        out.append(f"      when: {when}    by: {step['actor']}{mark(step)}")
+        if step["where"]:
+            out.append(f"      where: {step['where']}")
+
+    out.append("")
+    if data["card_ready_by"]:
+        days = _days_between(data["apply_date"], data["card_ready_by"])
+        out.append(f"card ready by: {day(data['card_ready_by'])} = apply date + {days} days "
+                   f"(basis: {data['card_ready_basis']}){mark(data['card_ready'])}")
+    else:
+        out.append("card ready by: —")
+    if data["statutory_deadline"]:
+        days = _days_between(data["apply_date"], data["statutory_deadline"])
+        out.append(f"statutory deadline: {day(data['statutory_deadline'])} = apply date + {days} days"
+                   f"{mark(data['statutory_deadline_basis'])}")
+    else:
+        out.append("statutory deadline: —")
+    if data["new_card_long_term"]:
+        validity = "long-term (长期)"
+    elif data["new_card_validity_years"]:
+        validity = f"{data['new_card_validity_years']} years, to {day(data['new_card_expiry'])}"
+    else:
+        validity = "—"
+    out.append(f"new card valid: {validity}{mark(data['new_card_validity'])}")
+    out.append(f"holiday calendar complete: {'no' if data['calendar_incomplete'] else 'yes'}")
+
+    for heading, key in (("warnings", "warnings"), ("notices", "notices"), ("urgent options", "urgent_options")):
+        out += ["", f"{heading}:"]
+        if not data[key]:
+            out.append("  (none)")
+        for message in data[key]:
+            fee_text = f"  ({message['fee_yuan']} 元)" if message.get("fee_yuan") is not None else ""
+            out.append(f"  - {message['code']}: {message['title']}{fee_text}{mark(message)}")
+            out.append(f"      {message['text']}")
+    return "\n".join(out) + "\n"
+
+
+# --- snapshot files ------------------------------------------------------------------
+
+def snapshot_path(case_id):
+    return SNAPSHOT_DIR / f"{case_id}.txt"
+
+
+def check_snapshot(case_id, text):
+    """Compare ``text`` with the stored snapshot; return a message if it was (re)written.
+
+    Without ``UPDATE_SNAPSHOTS=1`` a missing or different snapshot fails the test.
+    """
+    path = snapshot_path(case_id)
+    relative = path.relative_to(Path(__file__).resolve().parents[1])
+    if UPDATE:
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return f"UPDATE_SNAPSHOTS=1: wrote {relative}; review it before committing."
+    if not path.exists():
+        pytest.fail(
+            f"No snapshot for case {case_id!r} at {relative}.\n"
+            f"Create it with: UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/test_paths.py -k {case_id}\n"
+            "then read the new file and commit it.",
+            pytrace=False,
+        )
+    stored = path.read_text(encoding="utf-8")
+    if stored != text:
+        diff = "".join(difflib.unified_diff(
+            stored.splitlines(keepends=True), text.splitlines(keepends=True),
+            fromfile=f"{relative} (stored)", tofile=f"{case_id} (computed)"))
+        pytest.fail(
+            f"The plan for {case_id!r} differs from its snapshot:\n{diff}\n"
+            "If the change is intended, rerun with UPDATE_SNAPSHOTS=1 and review the diff.",
+            pytrace=False,
+        )
+    return None
