@@ -1,18 +1,196 @@
 """The plan's pages: checklist and timeline, print view, calendar file, look-up by code."""
+import datetime
+import unicodedata
+import zoneinfo
+
+import segno
+from django.http import Http404, HttpResponse
+from django.http.request import split_domain_port
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
+
+from .models import CODE_ALPHABET, CODE_LENGTH, Plan, normalise_code
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# Anything much longer than a code with dashes and spaces is not worth normalising.
+LONGEST_TYPED_CODE = 64
+
+
+def plan_get(code):
+    """Return the Plan for a code as typed (dashes, spaces, any case, full-width), or None."""
+    if not isinstance(code, str) or len(code) > LONGEST_TYPED_CODE:
+        return None
+    # A Chinese input method in full-width mode types ７ＶＸ９Ａ for 7VX9A.
+    code = normalise_code(unicodedata.normalize("NFKC", code))
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return Plan.objects.filter(code=code).first()
+
+
+class PlanMixin:
+    """Load the plan named in the URL; send other spellings of its code to the canonical URL."""
+
+    url_name = "wizard:plan"
+
+    def dispatch(self, request, *args, code, **kwargs):
+        self.plan = plan_get(code)
+        if self.plan is None:
+            raise Http404(_("找不到这个查询码。"))
+        if code != self.plan.code:
+            return redirect(reverse(self.url_name, kwargs={"code": self.plan.code}), permanent=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    def plan_url(self):
+        return self.request.build_absolute_uri(self.plan.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(plan=self.plan, result=self.plan.result, answers=self.plan.answers,
+                       plan_url=self.plan_url())
+        return context
+
+
+class PlanView(PlanMixin, TemplateView):
+    template_name = "plan/plan.html"
+
+
+class PlanPrintView(PlanMixin, TemplateView):
+    template_name = "plan/print.html"
+    url_name = "wizard:plan_print"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(printed_on=timezone.now().astimezone(SHANGHAI).date(),
+                       qr_svg=qr_svg(context["plan_url"], title=_("扫码打开这份清单")))
+        return context
+
+
+class PlanCalendarView(PlanMixin, View):
+    url_name = "wizard:plan_ics"
+
+    def get(self, request):
+        host, _port = split_domain_port(request.get_host())
+        events = plan_milestones(self.plan)
+        if not events:
+            raise Http404(_("这份计划没有可以放进日历的日期。"))
+        body = calendar_text(self.plan, events, url=self.plan_url(), host=host or "localhost")
+        response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="plan-{self.plan.code}.ics"'
+        return response
 
 
 class PlanLookupView(TemplateView):
+    """Open a plan by its code (GET ?code=...)."""
+
     template_name = "plan/lookup.html"
 
+    def get(self, request, *args, **kwargs):
+        typed = request.GET.get("code")
+        if typed is None:
+            return self.render_to_response(self.get_context_data())
+        if not normalise_code(typed[:LONGEST_TYPED_CODE + 1]):
+            error, status = _("请输入查询码。"), 200
+        else:
+            plan = plan_get(typed)
+            if plan is not None:
+                return redirect(plan)
+            error, status = _("找不到这个查询码。请对照打印件或截图检查后重新输入。"), 404
+        context = self.get_context_data(error=error, not_found=status == 404, typed=typed[:LONGEST_TYPED_CODE])
+        return render(request, self.template_name, context, status=status)
 
-class PlanView(TemplateView):
-    template_name = "plan/plan.html"
+
+# --- QR code ------------------------------------------------------------------------------
+
+def qr_svg(text, *, title):
+    """Return an inline SVG QR code for ``text``, sized by CSS (no width or height)."""
+    svg = segno.make(text, error="m").svg_inline(
+        scale=1, border=2, omitsize=True, dark="#000", light="#fff", title=title, svgclass="qr")
+    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
-class PlanPrintView(TemplateView):
-    template_name = "plan/print.html"
+# --- iCalendar (RFC 5545), written by hand -------------------------------------------------
+
+def plan_milestones(plan):
+    """Return (slug, date, summary, detail) for each dated milestone of the plan."""
+    result = plan.result
+    steps = result.get("steps") or []
+    apply_step = next((s for s in steps if s.get("milestone") == "accepted"), None)
+    where = (apply_step or {}).get("where") or ""
+    candidates = []
+    if result.get("outcome") != "not_applicable":
+        candidates.append(("apply", result.get("apply_date"),
+                           _("身份证：去办理%(procedure)s") % {"procedure": result.get("procedure_name", "")},
+                           _("地点：%(where)s") % {"where": where} if where else ""))
+    candidates += [
+        ("card-ready", result.get("card_ready_by"), _("身份证：新证最晚约在今天可领"), ""),
+        ("statutory-deadline", result.get("statutory_deadline"), _("身份证：法定发证最迟日期"),
+         _("按法律规定，最迟应在这一天前发证。")),
+        ("photo-receipt-expiry", result.get("photo_receipt_expiry"), _("身份证：照片回执到期"),
+         _("过期后不能延期，只能重新办理。")),
+        ("renewal-window-opens", result.get("renewal_window_opens"), _("身份证：从今天起可以换领"), ""),
+    ]
+    events = []
+    for slug, value, summary, detail in candidates:
+        try:
+            day = datetime.date.fromisoformat(value) if value else None
+        except (TypeError, ValueError):
+            day = None
+        if day is not None:
+            events.append((slug, day, summary, detail))
+    return events
 
 
-class PlanCalendarView(TemplateView):
-    template_name = "plan/plan.html"
+def ics_escape(text):
+    """Escape a TEXT value: backslashes, semicolons, commas and newlines."""
+    text = str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def ics_fold(line, limit=75):
+    """Fold a content line into pieces of at most ``limit`` octets, never inside a UTF-8 character."""
+    pieces, current, size = [], "", 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        # Continuation lines start with a space, which counts towards the limit.
+        if size + width > limit:
+            pieces.append(current)
+            current, size = " ", 1
+        current += ch
+        size += width
+    pieces.append(current)
+    return "\r\n".join(pieces)
+
+
+def calendar_text(plan, events, *, url, host):
+    """Return the plan's milestones as an iCalendar document (all-day events, CRLF line ends)."""
+    stamp = (plan.created_at or timezone.now()).astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//shenfenzheng-guide//plan//ZH",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{ics_escape(_('身份证办理') + ' ' + plan.display_code)}",
+    ]
+    for slug, day, summary, detail in events:
+        description = "\n".join(part for part in (
+            detail, _("查询码：%(code)s") % {"code": plan.display_code},
+            _("查看清单：%(url)s") % {"url": url}) if part)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{plan.code}-{slug}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{ics_escape(summary)}",
+            f"DESCRIPTION:{ics_escape(description)}",
+            f"URL:{url}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(ics_fold(line) + "\r\n" for line in lines)
