@@ -9,8 +9,12 @@ import os
 
 import pytest
 from django.db import connections
+from playwright.sync_api import sync_playwright
 
-from .pages import save_screenshot, slug
+from wizard import questions
+from wizard.services import RegionLookup, plan_create
+
+from .pages import save_screenshot, slug, today
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,10 +62,6 @@ def browser():
     """Start Debian's Chromium once for the browser tests; stop it when they are done."""
     if not os.path.exists(CHROMIUM):
         _unavailable(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed: pip install -r requirements-dev.txt")
 
     # Playwright's sync API marks an asyncio loop as running on this thread between
     # its calls. Django then takes the thread for async code: the ORM refuses to run
@@ -101,6 +101,7 @@ def _new_page(browser, device, base_url):
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.device = device
+    page.javascript = DEVICES[device].get("java_script_enabled", True)
     page.problems = []
     page.on("pageerror", lambda error: page.problems.append(f"JavaScript error: {error}"))
     page.on("response", lambda response: response.status >= 500 and page.problems.append(
@@ -147,3 +148,16 @@ def desktop(open_page):
 @pytest.fixture
 def nojs(open_page):
     return open_page("nojs")
+
+
+@pytest.fixture
+def stored_plan():
+    """Return a function that stores a plan for raw answers (as the wizard would) and returns it."""
+
+    def store(raw):
+        regions = RegionLookup()
+        answers, problems = questions.clean_answers(raw, today=today(), regions=regions)
+        assert not problems, problems
+        return plan_create(answers=answers, today=today())
+
+    return store

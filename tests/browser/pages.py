@@ -1,6 +1,10 @@
 """Helpers for browser tests: artefacts for people to look at, and layout checks."""
+import datetime
 import re
 from pathlib import Path
+
+from django.utils import timezone
+from playwright.sync_api import expect
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -24,3 +28,137 @@ def assert_fits_width(page):
         "[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= inner_width, (
         f"{page.url} is {scroll_width}px wide on a {inner_width}px {page.device} screen")
+
+
+# --- the applicant's journey, as a person clicks and types it ----------------------
+
+REF_CODE = re.compile(r"\b[2-9A-Z]{5}-[2-9A-Z]{5}-[2-9A-Z]{5}\b")
+CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def today():
+    """Return today's date as the server computes it (in Asia/Shanghai)."""
+    return timezone.localdate()
+
+
+def expect_question(page, heading):
+    """Wait until the page asks ``heading`` (its h1)."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
+
+def go_on(page):
+    page.get_by_role("button", name="继续").click()
+
+
+def go_back(page):
+    page.get_by_role("button", name="上一步").click()
+
+
+def choose(page, heading, label):
+    """Answer a radio question by clicking its label."""
+    expect_question(page, heading)
+    page.get_by_label(label, exact=True).check()
+    go_on(page)
+
+
+def pick_place(page, heading, province, city):
+    """Answer a region question: the province page, then the city page.
+
+    With JavaScript the city is found by typing its name into the filter box, as a
+    person on a phone would; without, it is picked from the plain list.
+    """
+    expect_question(page, heading)
+    page.get_by_label("省、自治区、直辖市").select_option(label=province)
+    go_on(page)
+    expect_question(page, heading)
+    city_select = page.get_by_label(f"{province}的哪个城市（地区、州、盟）？")
+    if page.javascript:
+        page.get_by_label(re.compile("输入名称或拼音")).fill(city.removesuffix("市"))
+        expect(city_select).to_have_value(re.compile(r"^\d{6}$"))
+        expect(city_select.locator("option:checked")).to_have_text(city)
+    else:
+        city_select.select_option(label=city)
+    go_on(page)
+
+
+def fill_date(page, day):
+    """Type a date into the year, month and day boxes (empty for None)."""
+    parts = ("", "", "") if day is None else (str(day.year), str(day.month), str(day.day))
+    for label, value in zip(("年", "月", "日"), parts, strict=True):
+        page.get_by_label(label, exact=True).fill(value)
+
+
+def answer_date(page, heading, day):
+    expect_question(page, heading)
+    fill_date(page, day)
+    go_on(page)
+
+
+def date_in(text):
+    """Return the first Chinese date (2026年12月1日) in ``text``."""
+    match = CN_DATE.search(text)
+    assert match, f"no date in {text!r}"
+    return datetime.date(*map(int, match.groups()))
+
+
+BIRTH_DATE = datetime.date(1990, 5, 20)
+EXPIRY_IN = datetime.timedelta(days=60)
+
+
+def answer_up_to_birth_date(page):
+    """From the start page, answer the questions before the birth date."""
+    page.goto("/")
+    page.get_by_role("link", name="开始").click()
+    choose(page, "您为什么要办身份证？", "证件快到期了")
+    pick_place(page, "您的户口在哪里？", "河南省", "郑州市")
+    pick_place(page, "您现在住在哪里？", "广东省", "深圳市")
+    expect_question(page, "您的出生日期是？")
+
+
+def answer_from_birth_date(page, screenshots=None):
+    """Answer the birth date and every question after it, up to the summary."""
+    answer_date(page, "您的出生日期是？", BIRTH_DATE)
+    answer_date(page, "旧身份证的有效期到哪一天？", today() + EXPIRY_IN)
+    expect_question(page, "您手头有哪些证件？")
+    for document in ("原来的身份证", "户口簿"):
+        page.get_by_label(document, exact=True).check()
+    if screenshots:
+        save_screenshot(page, f"{screenshots}-question")
+    go_on(page)
+    choose(page, "您已经有照片回执了吗？", "否")
+    choose(page, "新证怎么拿？", "到受理点自己领")
+    answer_date(page, "您最晚哪天要用身份证？（可不填）", None)
+    choose(page, "您家是低保户或特困家庭吗？", "否")
+    expect_question(page, "请核对您的回答")
+
+
+def summary_answers(page):
+    """Return the summary's answers as {question: answer shown}, read from its <dt>/<dd> pairs."""
+    pairs = page.locator("main dt").evaluate_all(
+        "terms => terms.map(dt => [dt.innerText.trim(), dt.nextElementSibling.innerText.trim()])")
+    return dict(pairs)
+
+
+def make_plan(page):
+    """Press the summary's button; return the plan page's reference code."""
+    page.get_by_role("button", name="生成我的办事清单").click()
+    page.wait_for_url(re.compile(r"/plan/[2-9A-Z]{15}/$"))
+    code = page.get_by_role("region", name="您的查询码").inner_text()
+    match = REF_CODE.search(code)
+    assert match, f"no reference code in {code!r}"
+    return match.group()
+
+
+def journey_answers():
+    """Return the journey's answers as ``questions.clean_answers`` takes them."""
+    return {
+        "reason": "expiring", "hukou_region": "410100", "residence_region": "440300",
+        "birth_date": BIRTH_DATE.isoformat(), "card_expiry_date": (today() + EXPIRY_IN).isoformat(),
+        "documents": ["old_card", "hukou_book"], "has_photo_receipt": False, "delivery": "collect",
+        "needed_by": None, "hardship": False,
+    }
+
+
+def labelled_value(scope, term):
+    """Return the text of the <dd> that follows the <dt> ``term`` inside ``scope``."""
+    return scope.locator("dt", has_text=term).locator("xpath=following-sibling::dd[1]").inner_text()
