@@ -197,6 +197,17 @@ def test_full_journey_creates_a_plan(applicant):
     assert step_of(applicant.client.get("/apply/summary/")) == "reason"
 
 
+def test_pressing_the_summary_button_twice_shows_the_same_plan(applicant):
+    applicant.walk(expiring_to_shenzhen())
+    first = applicant.post("summary")
+
+    second = applicant.post("summary")
+
+    assert second.status_code == 302
+    assert second.url == first.url
+    assert Plan.objects.count() == 1
+
+
 def test_hong_kong_journey_creates_a_plan(applicant):
     assert applicant.walk([("reason", "lost"), ("hukou_province", "810000")]) == "summary"
 
@@ -282,6 +293,18 @@ def test_change_from_summary_returns_to_summary(applicant):
 
     assert step_of(response) == "summary"
     assert "1975年1月2日" in applicant.client.get("/apply/summary/").content.decode()
+
+
+def test_changing_a_region_from_summary_offers_its_city_again(applicant):
+    applicant.walk(expiring_to_shenzhen())
+
+    response = applicant.answer("residence_province", "440000", wizard_return="summary")
+    assert response.url == "/apply/residence_prefecture/?change=1"
+    response = applicant.answer("residence_prefecture", "440100", wizard_return="summary")
+
+    assert step_of(response) == "summary"
+    assert "广东省广州市" in applicant.client.get("/apply/summary/").content.decode()
+    assert "delivery" not in applicant.stored  # Guangzhou offers no mail delivery
 
 
 def test_change_that_opens_a_new_question_asks_it_then_returns(applicant):

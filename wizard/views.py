@@ -23,12 +23,22 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from . import questions
-from .forms import FIRST_STEP_OF_KEY, FORM_LIST, FORMS, QUESTION_STEPS, SUMMARY, PlaceChoices, walk
+from .forms import (
+    FIRST_STEP_OF_KEY,
+    FORM_LIST,
+    FORMS,
+    PREFECTURE_OF,
+    QUESTION_STEPS,
+    SUMMARY,
+    PlaceChoices,
+    walk,
+)
 from .models import Plan
 from .services import RegionLookup, plan_create
 
 RETURN_FIELD = "wizard_return"
 CHECK_KEY = "check_step"  # extra_data: show this step's stored errors on its next GET
+LAST_PLAN_KEY = "wizard_last_plan"  # session: the plan just made, for a second press of the button
 
 
 class StartView(TemplateView):
@@ -175,6 +185,10 @@ class ApplyWizard(NamedUrlSessionWizardView):
 
     def post(self, *args, **kwargs):
         if self.storage.current_step is None:
+            last_plan = self.request.session.get(LAST_PLAN_KEY)
+            if last_plan and self.request.POST.get(f"{self.prefix}-current_step") == SUMMARY:
+                # The summary's button pressed twice: show the plan the first press made.
+                return redirect("wizard:plan", code=last_plan)
             return self._restart(_("为保护您的信息，长时间未操作后需要重新开始。"))
         step = self._posted_step()
         progress = self.progress()
@@ -211,6 +225,9 @@ class ApplyWizard(NamedUrlSessionWizardView):
         current = self.steps.current
         if self.request.POST.get(RETURN_FIELD) == SUMMARY:
             target = progress.next_open_after(current)
+            # Someone changing a region may want another city in the same province.
+            if PREFECTURE_OF.get(current) in progress.steps:
+                target = PREFECTURE_OF[current]
             return self._go(target, change=True, check=target in progress.invalid)
         steps = progress.all_steps
         target = steps[steps.index(current) + 1] if current in steps else progress.first_open
@@ -243,6 +260,7 @@ class ApplyWizard(NamedUrlSessionWizardView):
             return self._go(step, check=True, message=_("请检查这一步的回答。"), level=messages.WARNING)
         plan = plan_create(answers=answers, today=self.today, channel=Plan.Channel.WEB)
         self.storage.reset()
+        self.request.session[LAST_PLAN_KEY] = plan.code
         return redirect(plan.get_absolute_url())
 
     # --- template context ----------------------------------------------------------

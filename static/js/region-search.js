@@ -21,7 +21,7 @@
     var label = document.createElement("label");
     var inputId = (select.id || "region") + "-filter-" + index;
     label.setAttribute("for", inputId);
-    label.textContent = "可以先输入名称或拼音缩写筛选，例如“深圳”或“sz”：";
+    label.textContent = "输入名称或拼音筛选（如“深圳”或“sz”）";
     var input = document.createElement("input");
     input.type = "search";
     input.id = inputId;
