@@ -102,6 +102,7 @@ def _new_page(browser, device, base_url):
     page = context.new_page()
     page.device = device
     page.javascript = DEVICES[device].get("java_script_enabled", True)
+    page.touch = DEVICES[device].get("has_touch", False)
     page.problems = []
     page.on("pageerror", lambda error: page.problems.append(f"JavaScript error: {error}"))
     page.on("response", lambda response: response.status >= 500 and page.problems.append(

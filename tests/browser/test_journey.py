@@ -10,10 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_journey_from_start_to_plan(open_page, device):
     page = open_page(device)
 
-    answer_up_to_birth_date(page)
-    save_screenshot(page, f"question-date-{device}")
-    answer_from_birth_date(page, screenshots=f"question-documents-{device}")
-    assert_fits_width(page)
+    answer_up_to_birth_date(page, shots=True)
+    answer_from_birth_date(page, shots=True)
     save_screenshot(page, f"summary-{device}")
     code = make_plan(page)
 
