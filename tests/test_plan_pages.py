@@ -1,0 +1,397 @@
+"""The plan's pages: checklist and timeline, the one-page print view, the calendar file, look-up by code."""
+import datetime
+import re
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+
+from wizard import plan_views, questions
+from wizard.services import RegionLookup, plan_create
+from wizard.templatetags.plan_tags import cn_date, document_groups
+
+TODAY = datetime.date(2026, 11, 25)
+
+RENEWAL_SHENZHEN = {
+    "reason": "expiring", "birth_date": "1990-03-04", "hukou_region": "410102", "residence_region": "440305",
+    "card_expiry_date": "2026-12-20", "documents": ["old_card"], "has_photo_receipt": False,
+    "delivery": "mail", "hardship": False, "needed_by": "2026-12-10",
+}
+LOST_SHANGHAI = {
+    "reason": "lost", "birth_date": "1960-05-06", "hukou_region": "320100", "residence_region": "310101",
+    "documents": ["hukou_book"], "hardship": False, "delivery": "collect",
+}
+CHILD_FIRST_TIME = {
+    "reason": "first_time", "birth_date": "2014-05-06", "hukou_region": "320100", "residence_region": "440305",
+    "documents": ["hukou_book"], "has_photo_receipt": False, "delivery": "collect",
+}
+HONG_KONG = {"reason": "lost", "hukou_region": "810000"}
+
+
+def make_plan(raw):
+    """Clean raw answers as the wizard does (dates become datetime.date) and store a plan."""
+    answers, problems = questions.clean_answers(raw, today=TODAY, regions=RegionLookup())
+    assert problems == []
+    assert isinstance(answers.get("birth_date", TODAY), datetime.date)
+    return plan_create(answers=answers, today=TODAY)
+
+
+def text_of(response):
+    """Return the page's text without tags, with whitespace squeezed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def unfold(body):
+    """Undo RFC 5545 line folding."""
+    return body.replace("\r\n ", "")
+
+
+@pytest.fixture
+def renewal(db):
+    return make_plan(RENEWAL_SHENZHEN)
+
+
+# --- template helpers -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "style", "expected"), [
+    pytest.param("2026-12-01", "", "2026年12月1日（周二）", id="iso-string"),
+    pytest.param(datetime.date(2027, 1, 24), "", "2027年1月24日（周日）", id="date"),
+    pytest.param("2047-01-06", "short", "2047年1月6日", id="short"),
+    pytest.param("", "", "", id="empty"),
+    pytest.param(None, "", "", id="none"),
+    pytest.param("2026-02-30", "", "", id="not-a-date"),
+])
+def test_cn_date(value, style, expected):
+    assert cn_date(value, style) == expected
+
+
+def test_document_groups_keep_alternatives_together():
+    documents = [
+        {"code": "form", "name": "表", "held": None},
+        {"code": "a", "name": "A", "held": False, "any_of": ["a", "b"]},
+        {"code": "c", "name": "C", "held": False},
+        {"code": "b", "name": "B", "held": True, "any_of": ["a", "b"]},
+    ]
+    groups = document_groups(documents)
+    assert [[d["code"] for d in g["items"]] for g in groups] == [["form"], ["a", "b"], ["c"]]
+    assert [g["any_of"] for g in groups] == [False, True, False]
+    assert groups[1]["held"] is True
+
+
+# --- the plan page --------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_plan_page_shows_the_checklist(client, renewal):
+    result = renewal.result
+    response = client.get(renewal.get_absolute_url())
+    assert response.status_code == 200
+    text = text_of(response)
+
+    assert renewal.display_code in text
+    assert "请把查询码抄下来或截图保存" in text
+    assert f"{result['procedure_name']}（第 {renewal.procedure_version} 版规则）" in text
+    assert "计算日期 2026年11月25日（周三）" in text
+    # Outcome heading names the residence place.
+    assert f"在{result['residence_region']['name']}办理" in text
+    # Fee and its basis.
+    assert "20 元" in text
+    assert result["fee"]["label"] in text
+    # Documents, with the any-of group shown together.
+    assert "任选其一" in text
+    names = {d["code"]: d["name"] for d in result["documents"]}
+    group = text.split("任选其一", 1)[1]
+    assert names["residence_permit"] in group and names["residence_proof"] in group
+    assert "✓ 您有" in text  # the old card, which the person said they have
+    assert "领新证时要交回" in text
+    # Where to go, steps with dates, the card-ready date in words.
+    apply_step = next(s for s in result["steps"] if s["milestone"] == "accepted")
+    assert apply_step["where"] in text
+    for step in result["steps"]:
+        assert step["title"] in text
+    assert "2026年11月26日（周四） 至 2026年11月30日（周一）" in text
+    assert "最晚哪天可以拿到新证 约 2027年1月6日（周三）" in text
+    assert "按各环节通常需要的时间推算" in text
+    assert cn_date(result["statutory_deadline"]) in text
+    assert "20 年，约到 2047年1月6日" in text
+    assert cn_date(result["photo_receipt_expiry"]) in text
+    assert cn_date(result["renewal_window_opens"]) in text
+    # Warnings, photo rules, urgent options.
+    for warning in result["warnings"]:
+        assert warning["title"] in text
+    assert "请特别注意" in text
+    assert "照片要求" in text
+    for option in result["urgent_options"]:
+        assert option["title"] in text
+    # Links.
+    html = response.content.decode()
+    assert f'href="{reverse("wizard:plan_print", kwargs={"code": renewal.code})}"' in html
+    assert f'href="{reverse("wizard:plan_ics", kwargs={"code": renewal.code})}"' in html
+    assert 'href="/apply/?reset=1"' in html
+
+
+@pytest.mark.django_db
+def test_facts_not_verified_carry_a_badge_and_their_source(client, renewal):
+    html = client.get(renewal.get_absolute_url()).content.decode()
+    likely = next(d for d in renewal.result["documents"] if d["confidence"] == "likely")
+    unknown = next(n for n in renewal.result["notices"] if n["confidence"] == "unknown")
+
+    def fragment(title):
+        start = html.index(title)
+        return html[start:html.index("</li>", start)]
+
+    assert 'class="confidence-likely">较可能</span>' in fragment(likely["name"])
+    assert "<summary>来源</summary>" in fragment(likely["name"])
+    assert likely["source"] in fragment(likely["name"])
+    assert 'class="confidence-unknown">未确认</span>' in fragment(unknown["title"])
+    assert unknown["source"] in fragment(unknown["title"])
+    # A verified fact gets neither.
+    verified = next(n for n in renewal.result["notices"] if n["confidence"] == "verified")
+    assert "confidence-" not in fragment(verified["title"])
+    assert html.count("<summary>来源</summary>") == sum(
+        1 for item in iter_items(renewal.result) if item["confidence"] != "verified")
+
+
+def iter_items(result):
+    """Yield every item of a plan that the page shows with its provenance."""
+    for key in ("documents", "steps", "warnings", "notices", "urgent_options"):
+        yield from result[key]
+    for key in ("fee", "photo_receipt", "card_ready", "statutory_deadline_basis", "new_card_validity"):
+        if result[key]:
+            yield result[key]
+
+
+@pytest.mark.django_db
+def test_lost_card_shows_the_identity_group_and_the_fee(client):
+    plan = make_plan(LOST_SHANGHAI)
+    text = text_of(client.get(plan.get_absolute_url()))
+    assert "40 元" in text
+    assert "遗失补领" in text
+    group = text.split("任选其一", 1)[1]
+    for document in plan.result["documents"]:
+        if document.get("any_of"):
+            assert document["name"] in group
+    assert "✓ 您已有其中一项" in text
+    # A lost card always comes with the urgent options, each with its fee.
+    assert plan.result["urgent_options"]
+    assert "急用身份证怎么办" in text
+    for option in plan.result["urgent_options"]:
+        assert option["title"] in text
+        if option["fee_yuan"] is not None:
+            assert "费用：" + ("免费" if option["fee_yuan"] == 0 else f"{option['fee_yuan']} 元") in text
+
+
+@pytest.mark.django_db
+def test_apply_at_hukou_place_says_why_and_where_instead(client):
+    plan = make_plan(CHILD_FIRST_TIME)
+    assert plan.result["outcome"] == "apply_at_hukou_place"
+    text = text_of(client.get(plan.get_absolute_url()))
+    hukou = plan.result["hukou_region"]["name"]
+    residence = plan.result["residence_region"]["name"]
+    assert f"需要回户籍地（{hukou}）办理" in text
+    assert f"这次不能在{residence}办理" in text
+    reason = plan.result["warnings"][0]
+    assert reason["title"] in text and reason["text"] in text
+    apply_step = next(s for s in plan.result["steps"] if s["milestone"] == "accepted")
+    assert f"您需要这样做： {apply_step['title']}" in text
+    assert "免费" in text
+    assert "5 年" in text
+
+
+@pytest.mark.django_db
+def test_not_applicable_explains_and_has_no_checklist(client):
+    plan = make_plan(HONG_KONG)
+    assert plan.result["outcome"] == "not_applicable"
+    response = client.get(plan.get_absolute_url())
+    text = text_of(response)
+    assert "这份指南不适用于您的情况" in text
+    assert plan.result["warnings"][0]["text"] in text
+    assert plan.display_code in text
+    assert "要带的材料" not in text
+    assert "办理步骤和时间" not in text
+    assert "calendar.ics" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["wizard:plan", "wizard:plan_print", "wizard:plan_ics"])
+def test_other_spellings_of_the_code_redirect_to_the_canonical_url(client, renewal, url_name):
+    typed = renewal.display_code.lower()
+    response = client.get(reverse(url_name, kwargs={"code": typed}))
+    assert response.status_code == 301
+    assert response["Location"] == reverse(url_name, kwargs={"code": renewal.code})
+
+
+@pytest.mark.django_db
+def test_plan_page_has_no_horizontal_layout_traps(client, renewal):
+    html = client.get(renewal.get_absolute_url()).content.decode()
+    assert 'name="viewport"' in html
+    assert "<script" not in html
+    headings = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+    assert headings[0] == 1 and headings.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False))
+
+
+# --- print view -----------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_print_view_has_qr_version_and_date_printed(client, renewal, monkeypatch):
+    # 17:00 UTC is already the next day in Shanghai.
+    monkeypatch.setattr(plan_views.timezone, "now",
+                        lambda: datetime.datetime(2026, 11, 25, 17, 0, tzinfo=datetime.UTC))
+    response = client.get(reverse("wizard:plan_print", kwargs={"code": renewal.code}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    text = text_of(response)
+    assert re.search(r'<svg role="img" viewBox="0 0 \d+ \d+" class="qr"><title>', html)
+    assert "<img" not in html  # no external QR service
+    assert renewal.display_code in text
+    assert f"第 {renewal.procedure_version} 版" in text
+    assert "打印日期 2026年11月26日" in text
+    assert "☐" in text
+    assert renewal.result["fee"]["label"] in text
+    assert "http://testserver" + renewal.get_absolute_url() in text
+    assert "@page" not in html  # the page rules live in print.css
+    assert "css/print.css" in html
+
+
+def test_qr_svg_encodes_the_text_without_fixed_size():
+    svg = plan_views.qr_svg("http://example.com/plan/ABC/", title="扫码")
+    assert svg.startswith('<svg role="img" ')
+    assert "width=" not in svg.split(">", 1)[0]
+    assert "<title>扫码</title>" in svg
+
+
+# --- calendar file --------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_calendar_file(client, renewal):
+    result = renewal.result
+    response = client.get(reverse("wizard:plan_ics", kwargs={"code": renewal.code}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="plan-{renewal.code}.ics"'
+    raw = response.content
+    body = raw.decode("utf-8")
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in body.replace("\r\n", "")  # every line ends with CRLF
+    for line in raw.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # folding never splits a character
+    unfolded = unfold(body)
+    expected = {
+        "apply": result["apply_date"], "card-ready": result["card_ready_by"],
+        "statutory-deadline": result["statutory_deadline"],
+        "photo-receipt-expiry": result["photo_receipt_expiry"],
+        "renewal-window-opens": result["renewal_window_opens"],
+    }
+    assert unfolded.count("BEGIN:VEVENT") == unfolded.count("END:VEVENT") == len(expected)
+    events = unfolded.split("BEGIN:VEVENT")[1:]
+    for (slug, day), event in zip(expected.items(), events, strict=True):
+        assert f"UID:{renewal.code}-{slug}@testserver\r\n" in event
+        assert f"DTSTART;VALUE=DATE:{day.replace('-', '')}\r\n" in event
+        assert re.search(r"DTSTAMP:\d{8}T\d{6}Z\r\n", event)
+        assert "SUMMARY:身份证" in event
+        assert "http://testserver" + renewal.get_absolute_url() in event
+    assert "\\n查询码：" + renewal.display_code in unfolded
+
+
+@pytest.mark.django_db
+def test_calendar_uids_are_stable(client, renewal):
+    url = reverse("wizard:plan_ics", kwargs={"code": renewal.code})
+    assert client.get(url).content == client.get(url).content
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("a,b;c\\d", "a\\,b\\;c\\\\d", id="punctuation"),
+    pytest.param("one\ntwo\r\nthree", "one\\ntwo\\nthree", id="newlines"),
+    pytest.param("地点：深圳，南山", "地点：深圳，南山", id="full-width-untouched"),
+])
+def test_ics_escape(text, expected):
+    assert plan_views.ics_escape(text) == expected
+
+
+def test_ics_fold_respects_octets_and_characters():
+    line = "DESCRIPTION:" + "身份证" * 40 + "abc"
+    folded = plan_views.ics_fold(line)
+    parts = folded.encode("utf-8").split(b"\r\n")
+    assert len(parts) > 1
+    assert all(len(part) <= 75 for part in parts)
+    assert all(part.startswith(b" ") for part in parts[1:])
+    assert [part.decode("utf-8") for part in parts]  # no split character
+    assert folded.replace("\r\n ", "") == line
+    assert plan_views.ics_fold("SHORT:line") == "SHORT:line"
+
+
+@pytest.mark.django_db
+def test_calendar_for_a_plan_without_dates_is_not_found(client):
+    plan = make_plan(HONG_KONG)
+    response = client.get(reverse("wizard:plan_ics", kwargs={"code": plan.code}))
+    assert response.status_code == 404
+
+
+# --- unknown codes --------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/plan/{}/", "/plan/{}/print/", "/plan/{}/calendar.ics"])
+@pytest.mark.parametrize("code", [
+    pytest.param("ABCDEABCDEABCDE", id="well-formed"),
+    pytest.param("abc", id="short"),
+    pytest.param("中文查询码", id="chinese"),
+    pytest.param("<script>alert(1)</script>", id="markup"),
+    pytest.param("A" * 5000, id="very-long"),
+    pytest.param("%00", id="percent"),
+    pytest.param("\x00", id="nul"),
+    pytest.param("ＡＢＣＤＥ", id="full-width"),
+])
+def test_unknown_code_is_a_friendly_404(client, path, code):
+    response = client.get(path.format(quote(code, safe="")))
+    assert response.status_code == 404
+    assert "找不到这个页面" in response.content.decode()
+
+
+# --- look-up --------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_lookup_form(client):
+    response = client.get(reverse("wizard:plan_lookup"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'method="get"' in html and 'name="code"' in html
+    assert "找不到这个查询码" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", [
+    pytest.param("{dashed}", id="dashed"),
+    pytest.param("{lower}", id="lower-case"),
+    pytest.param(" {spaced} ", id="spaces"),
+    pytest.param("{fullwidth}", id="full-width"),
+])
+def test_lookup_redirects_to_the_plan(client, renewal, typed):
+    code = renewal.code
+    typed = typed.format(
+        dashed=renewal.display_code, lower=renewal.display_code.lower(),
+        spaced=" ".join(renewal.display_code.split("-")),
+        fullwidth="".join(chr(ord(ch) + 0xFEE0) for ch in code))
+    response = client.get(reverse("wizard:plan_lookup"), {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == renewal.get_absolute_url()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["ABCDE-ABCDE-ABCDE", "nonsense", "中" * 500, "<b>x</b>"])
+def test_lookup_unknown_code(client, typed):
+    response = client.get(reverse("wizard:plan_lookup"), {"code": typed})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "找不到这个查询码" in html
+    assert 'name="code"' in html
+    assert "<b>x</b>" not in html
+
+
+@pytest.mark.django_db
+def test_lookup_empty_code_asks_again(client):
+    response = client.get(reverse("wizard:plan_lookup"), {"code": " - "})
+    assert response.status_code == 200
+    assert "请输入查询码" in response.content.decode()
