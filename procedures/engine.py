@@ -425,6 +425,7 @@ class Plan:
     photo_receipt_validity_days: int | None
     photo_receipt_expiry: datetime.date | None
     photo_receipt_provenance: Provenance | None
+    mail_delivery_provenance: Provenance | None
     renewal_window_opens: datetime.date | None
     calendar_incomplete: bool
     warnings: tuple
@@ -584,7 +585,8 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
 
     # Local rules (promised times, photo receipts) are those of the place where the person applies.
     applying_at = {"apply_here": residence, "apply_at_hukou_place": hukou}.get(procedure.outcome)
-    promise_topic = "promise_cross_region" if facts["cross_region"] else "promise_local"
+    at_home = procedure.outcome == "apply_at_hukou_place" or not facts["cross_region"]
+    promise_topic = "promise_local" if at_home else "promise_cross_region"
     promise = applying_at.rule(promise_topic) if applying_at else None
     promise_date = None
     if promise is not None and promise.days is not None:
@@ -618,9 +620,13 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
         ))
 
     needed_by = facts.get("needed_by")
+    expiry_of_old = facts.get("card_expiry_date")
     facts.update(
         card_ready_by=card_ready_by,
         needed_before_ready=bool(needed_by and card_ready_by and needed_by < card_ready_by),
+        # A card that is only about to expire still proves identity until its expiry date.
+        old_card_valid_when_needed=bool(
+            needed_by and expiry_of_old and facts.get("reason") == "expiring" and needed_by < expiry_of_old),
         calendar_incomplete=not complete,
     )
 
@@ -636,6 +642,7 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
             expiry = add_years(card_ready_by, validity.years) if validity.years else None
 
     receipt = applying_at.rule("photo_receipt") if applying_at else None
+    mail = applying_at.rule("mail_delivery") if applying_at else None
     receipt_days = receipt.days if receipt else None
     receipt_expiry = None
     if receipt_days is not None and not facts.get("has_photo_receipt"):
@@ -668,6 +675,7 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
         photo_receipt_validity_days=receipt_days,
         photo_receipt_expiry=receipt_expiry,
         photo_receipt_provenance=receipt.provenance if receipt else None,
+        mail_delivery_provenance=mail.provenance if mail else None,
         renewal_window_opens=opens,
         calendar_incomplete=not complete,
         warnings=tuple(m for m in notices if m.severity == "warning"),

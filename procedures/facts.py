@@ -69,6 +69,7 @@ FACTS = {
         Fact("apply_date", "date", _("计划申请日"), WINDOW),
         Fact("card_ready_by", "date", _("预计可领证日期"), TIMELINE),
         Fact("needed_before_ready", "bool", _("需要证件的日期早于预计领证日"), TIMELINE),
+        Fact("old_card_valid_when_needed", "bool", _("需要用证那天旧证仍在有效期内"), TIMELINE),
         Fact("calendar_incomplete", "bool", _("节假日安排尚未公布"), TIMELINE),
     ]
 }

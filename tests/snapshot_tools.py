@@ -114,6 +114,8 @@ def build_cases():
         make_case("first_time", "beijing-local", "minor"),
         make_case("lost", "shenzhen-local", "minor"),
         make_case("first_time", "shenzhen-to-henan", "minor"),
+        # Mail delivery where the child's first card is made: at home in Shenzhen.
+        make_case("first_time", "shenzhen-to-henan", "minor", "mail", delivery="mail"),
         make_case("first_time", "beijing-to-henan", "minor"),
     ]
     # Validity bands: 16–25 → 10 years, 46 and over → long-term.

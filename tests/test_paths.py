@@ -78,10 +78,7 @@ def transitions_taken(plan, catalogue):
 # Rows of the seeded content that no answers can reach, each with the reason. The
 # coverage test fails if one of them becomes reachable (remove it from here) or
 # disappears from the content.
-KNOWN_UNREACHABLE = {
-    ("requirement", "cross-region-first-application", "guardian_proof"):
-        "the procedure applies only from 16 (age gte 16); the material only under 16",
-}
+KNOWN_UNREACHABLE = {}
 
 
 def test_cases_cover_seeded_content():
@@ -178,29 +175,18 @@ def test_every_timeline_adds_up():
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine.make_plan picks promise_cross_region whenever hukou != residence, even when the procedure's "
-    "outcome is apply_at_hukou_place (a local application at home): Beijing's 20-day cross-region promise "
-    "is used instead of its 12-working-day local one"))
 def test_applying_at_home_uses_the_local_promise():
     _answers, plan, data = plan_for(CASES_BY_ID["first-time-beijing-to-henan-minor"])
     assert data["outcome"] == "apply_at_hukou_place"
     assert plan.card_ready_by.isoformat() == "2026-12-11"  # 12 working days after 2026-11-25
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the ready→mailed transition only checks delivery=mail and questions.relevant_keys asks about mail "
-    "delivery where the person lives; a minor who must apply at home (Zhengzhou) is promised mail "
-    "delivery that only Shenzhen offers"))
 def test_no_mail_delivery_where_the_place_of_application_has_none():
     _answers, plan, data = plan_for(CASES_BY_ID["first-time-henan-to-shenzhen-minor-mail"])
     assert data["outcome"] == "apply_at_hukou_place"
     assert "mailed" not in [step.code for step in plan.steps]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "questions.relevant_keys asks has_photo_receipt only where the residence needs a receipt; a minor "
-    "living in Zhengzhou who must apply in Shenzhen needs one and is never asked whether they have it"))
 def test_receipt_question_follows_the_place_of_application():
     case = CASES_BY_ID["first-time-shenzhen-to-henan-minor"]
     answers, _plan, data = plan_for(case)

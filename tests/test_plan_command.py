@@ -292,9 +292,6 @@ def test_bad_today(run):
     check_problems(result.stderr, ["--today", "2026-13-01"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plan.py parses --today with date.fromisoformat, which on Python 3.11 also takes ISO week dates and "
-    "the basic form (2026-W48-3, 20261125); the contract and the error message say YYYY-MM-DD"))
 def test_today_must_be_written_yyyy_mm_dd(call):
     code, out, _err = call(ANSWERS, today="2026-W48-3")
     assert (code, out) == (2, "")

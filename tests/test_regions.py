@@ -123,8 +123,10 @@ def test_prefecture_inherits_province_photo_receipt():
 
 
 @pytest.mark.django_db
-def test_hunan_photo_number_is_valid_the_same_day():
-    assert resolve_region("430100").rule("photo_receipt").days == 0
+def test_hunan_photo_rule_is_recorded_but_not_imposed():
+    # Counters in Hunan still take photos free of charge, so no receipt is required.
+    assert resolve_region("430100").rule("photo_receipt") is None
+    assert resolve_region("430100").rules["photo_receipt"].days == 0
 
 
 @pytest.mark.django_db

@@ -65,8 +65,13 @@ CASES = [
          id="lost-hardship-not-waived"),
     case(HENAN, SHENZHEN, {"reason": "first_time", "birth_date": D(2006, 6, 1)},
          {"outcome": "apply_here", "procedure": "cross-region-first-application", "fee_yuan": 0},
-         has={"documents": {"hukou_book", "application_form"}, "notices": {"apply_within_three_months"}},
+         has={"documents": {"hukou_book", "application_form"}},
+         lacks={"notices": {"apply_within_three_months"}, "documents": {"guardian_proof"}},
          id="first-time-adult-cross-region"),
+    case(HENAN, SHENZHEN, {"reason": "first_time", "birth_date": D(2010, 9, 1)},
+         {"outcome": "apply_here", "procedure": "cross-region-first-application", "age": 16},
+         has={"notices": {"apply_within_three_months"}},
+         id="first-time-just-turned-16"),
     case(HENAN, SHENZHEN, {"reason": "first_time", "birth_date": D(2014, 3, 1)},
          {"outcome": "apply_at_hukou_place", "procedure": "first-application-at-hukou-place",
           "fee_yuan": 0, "age": 12, "new_card_validity_years": 5},
@@ -102,11 +107,16 @@ CASES = [
          has={"urgent_options": {"temporary_card", "flight_temporary_certificate"}},
          lacks={"notices": {"temporary_card_at_home_only"}},
          id="yrd-lost-urgent-temporary-card"),
+    case(NANJING, SHANGHAI, {"reason": "expiring", "card_expiry_date": D(2026, 12, 10),
+                             "needed_by": D(2026, 12, 20)},
+         {"procedure": "cross-region-renewal"},
+         has={"urgent_options": {"temporary_card"}},
+         id="yrd-needed-after-old-card-expires"),
     case(NANJING, SHANGHAI, {"reason": "expiring", "card_expiry_date": D(2027, 1, 25),
                              "needed_by": D(2026, 12, 1)},
          {"procedure": "cross-region-renewal"},
-         has={"urgent_options": {"temporary_card"}},
-         id="yrd-needed-before-ready"),
+         lacks={"urgent_options": {"temporary_card", "flight_temporary_certificate"}},
+         id="yrd-needed-while-old-card-still-valid"),
     case(NANJING, SHANGHAI, {"reason": "expiring", "card_expiry_date": D(2027, 1, 25),
                              "needed_by": D(2027, 6, 1)},
          {"procedure": "cross-region-renewal"},
@@ -205,7 +215,10 @@ def test_every_combination_gets_a_complete_plan(seeded_catalogue, hukou, residen
     assert plan.outcome in ("apply_here", "apply_at_hukou_place")
     assert plan.fee is not None
     assert plan.steps[0].code == "prepare"
-    assert plan.steps[-1].code == ("mailed" if delivery == "mail" else "collect")
+    # Mail only where the place of application offers it: a child's first card is made at home.
+    place = resolve_region(hukou if plan.outcome == "apply_at_hukou_place" else residence)
+    offered = place.rule("mail_delivery") is not None
+    assert plan.steps[-1].code == ("mailed" if delivery == "mail" and offered else "collect")
     assert plan.card_ready_by is not None
     assert plan.card_ready_by <= plan.statutory_deadline
     assert plan.new_card_validity_years == (20 if birth_date == ADULT else 5)

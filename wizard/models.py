@@ -1,5 +1,6 @@
 """What the applicant's side stores: a Plan, computed once and kept with its version."""
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -18,8 +19,8 @@ def new_reference_code():
 
 
 def normalise_code(text):
-    """Return the stored form of a code as someone typed it (dashes, spaces, lower case)."""
-    return "".join(ch for ch in str(text).upper() if ch.isalnum())
+    """Return the stored form of a code as someone typed it (dashes, spaces, lower case, full width)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", str(text)).upper() if ch.isalnum())
 
 
 def format_code(code):

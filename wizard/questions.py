@@ -6,6 +6,7 @@ through it, and ``relevant_keys`` decides which questions a person is asked
 (a question that cannot change the outcome is skipped).
 """
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -84,11 +85,12 @@ def relevant_keys(answers, regions):
     """Return, in order, the keys of the questions this person is asked.
 
     ``answers`` holds what is known so far; ``regions`` maps a division code to a
-    ``RegionInfo`` (or None). A question whose answer cannot change the outcome is
-    left out: after a Hong Kong, Macao or Taiwan registration nothing else matters;
-    the expiry date only for an expiring or expired card; the photo receipt and
-    mail delivery only where the residence region has them; hardship only where a
-    fee could be waived.
+    ``RegionInfo`` (or None) and, if it can, tells the place where the person will
+    apply (``place_of_application``; see ``wizard.services.RegionLookup``). A
+    question whose answer cannot change the outcome is left out: after a Hong Kong,
+    Macao or Taiwan registration nothing else matters; the expiry date only for an
+    expiring or expired card; the photo receipt and mail delivery only where the
+    place of application has them; hardship only where a fee could be waived.
     """
     keys = ["reason", "hukou_region"]
     hukou = regions(answers.get("hukou_region"))
@@ -103,9 +105,12 @@ def relevant_keys(answers, regions):
     if reason in ("expiring", "expired"):
         keys.append("card_expiry_date")
     keys.append("documents")
-    if residence is not None and residence.rule("photo_receipt"):
+    # Local rules are those of the place where the person will apply, which is not
+    # always where they live (a child's first card is made at home).
+    place = regions.place_of_application(answers) if hasattr(regions, "place_of_application") else residence
+    if place is not None and place.rule("photo_receipt"):
         keys.append("has_photo_receipt")
-    if residence is not None and residence.rule("mail_delivery"):
+    if place is not None and place.rule("mail_delivery"):
         keys.append("delivery")
     keys.append("needed_by")
     if reason != "first_time":
@@ -196,15 +201,23 @@ def clean_needed_by(value, today):
     return value
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_iso_date(value):
-    """Parse YYYY-MM-DD, or raise AnswerError in plain words."""
+    """Parse YYYY-MM-DD (nothing else: no week dates, no 20261125); None if not of that form.
+
+    A date of that form that does not exist (2026-02-30) raises AnswerError in plain words.
+    """
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
         try:
-            return datetime.date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
+            return datetime.date.fromisoformat(value.strip())
         except ValueError:
             raise AnswerError(_("“%(value)s”不是存在的日期。") % {"value": value}) from None
+    if isinstance(value, str):
+        return None
     raise AnswerError(_("日期应写成 YYYY-MM-DD。"))
 
 

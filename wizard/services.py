@@ -2,6 +2,7 @@
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from procedures import engine
 from procedures.models import Procedure
@@ -12,9 +13,10 @@ from .models import Plan, new_reference_code
 
 
 class RegionLookup:
-    """Resolve division codes once per request."""
+    """Resolve division codes once per request, and tell where a person would apply."""
 
-    def __init__(self):
+    def __init__(self, today=None):
+        self.today = today or timezone.localdate()
         self._seen = {}
 
     def __call__(self, code):
@@ -23,6 +25,23 @@ class RegionLookup:
         if code not in self._seen:
             self._seen[code] = resolve_region(code)
         return self._seen[code]
+
+    def place_of_application(self, answers):
+        """Return the region whose local rules apply to these answers (None: nowhere).
+
+        It is the place of residence unless the procedure that applies sends the
+        person home, as the published content decides; until the answers are
+        enough to choose a procedure, the place of residence.
+        """
+        hukou, residence = self(answers.get("hukou_region")), self(answers.get("residence_region"))
+        if hukou is None or residence is None or not answers.get("reason"):
+            return residence
+        facts = engine.derive_facts(answers, today=self.today, hukou=hukou, residence=residence)
+        try:
+            outcome = load_catalogue().select(facts).outcome
+        except engine.NoProcedure:
+            return residence
+        return {"apply_here": residence, "apply_at_hukou_place": hukou}.get(outcome)
 
 
 def _iso(value):
@@ -83,10 +102,11 @@ def plan_to_dict(plan, *, hukou, residence):
         "photo_receipt_validity_days": plan.photo_receipt_validity_days,
         "photo_receipt_expiry": _iso(plan.photo_receipt_expiry),
         "photo_receipt": _provenance(plan.photo_receipt_provenance),
+        "mail_delivery": _provenance(plan.mail_delivery_provenance),
         "steps": [
             _with_provenance({"code": s.code, "title": s.title, "where": s.where, "earliest": _iso(s.earliest),
                               "latest": _iso(s.latest), "actor": s.actor, "description": s.description,
-                              "milestone": s.milestone}, s.provenance)
+                              "milestone": s.milestone, "procedure": s.procedure}, s.provenance)
             for s in plan.steps
         ],
         "card_ready_by": _iso(plan.card_ready_by),
@@ -108,7 +128,7 @@ def plan_to_dict(plan, *, hukou, residence):
 
 def compute_plan(answers, *, today, regions=None):
     """Return (engine plan, JSON data) for cleaned answers. Pure apart from cached reads."""
-    regions = regions or RegionLookup()
+    regions = regions or RegionLookup(today)
     hukou = regions(answers["hukou_region"])
     residence = regions(answers.get("residence_region") or answers["hukou_region"])
     plan = engine.make_plan(load_catalogue(), answers, today=today, hukou=hukou, residence=residence,

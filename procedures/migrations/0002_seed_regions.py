@@ -40,6 +40,9 @@ MAIL_NOTE = "示例：部分城市提供邮寄送证，须由管理员核实"
 CAL, WORK = "calendar_days", "working_days"
 V, L, U = "verified", "likely", "unknown"
 
+# Rules recorded for admins but not imposed on applicants.
+NOT_APPLYING = {("430000", "photo_receipt")}
+
 # (code, topic, days, unit, confidence, source, note)
 RULES = [
     ("440000", "photo_receipt", 180, CAL, L,
@@ -52,7 +55,8 @@ RULES = [
     ("360700", "photo_receipt", None, CAL, L, PHOTO_SOURCE, JIANGXI_NOTE),
     ("430000", "photo_receipt", 0, CAL, L,
      PHOTO_SOURCE + "；湖南 2024-02 起自助照片（地方来源）",
-     "2024年2月起湖南户籍居民可自助拍照，照片号仅当天有效；受理点仍免费拍照。" + PHOTO_NOTE),
+     "不适用：2024年2月起湖南户籍居民可自助拍照（照片号仅当天有效），但受理点仍免费拍照，"
+     "所以不要求申请人自带回执。" + PHOTO_NOTE),
     ("520000", "photo_receipt", None, CAL, L, PHOTO_SOURCE, PHOTO_NOTE),
     ("630000", "photo_receipt", None, CAL, L, PHOTO_SOURCE, PHOTO_NOTE),
     ("210100", "photo_receipt", None, CAL, L, PHOTO_SOURCE, LIAONING_NOTE),
@@ -111,7 +115,7 @@ def seed(apps, schema_editor):
         RegionRule.objects.update_or_create(
             region=regions[code], topic=topic,
             defaults={
-                "applies": True, "days": days, "unit": unit, "note": note,
+                "applies": (code, topic) not in NOT_APPLYING, "days": days, "unit": unit, "note": note,
                 "source": source, "confidence": confidence, "last_checked": CHECKED,
             },
         )

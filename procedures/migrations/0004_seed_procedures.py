@@ -47,10 +47,16 @@ def not_(item):
 CROSS = fact("cross_region", "eq", True)
 LOCAL_ONLY = fact("cross_region", "eq", False)
 MINOR = fact("age", "lt", 16)
-URGENT = any_of(fact("needed_before_ready", "eq", True), fact("reason", "in", ["lost", "expired"]))
+# Without a valid card before the new one is ready: lost or expired, or needed after the old card expires.
+URGENT = any_of(
+    all_of(fact("needed_before_ready", "eq", True), fact("old_card_valid_when_needed", "eq", False)),
+    fact("reason", "in", ["lost", "expired"]),
+)
 PHOTO_NEEDED = fact("residence.photo_receipt_required", "eq", True)
-# Where the person must go home to apply, the home region's photo rule counts.
+# Where the person must go home to apply, the home region's rules count.
 PHOTO_NEEDED_AT_HOME = fact("hukou.photo_receipt_required", "eq", True)
+MAIL_CHOSEN = fact("delivery", "eq", "mail")
+MAIL_AT_HOME = all_of(MAIL_CHOSEN, fact("hukou.mail_delivery", "eq", True))
 
 
 def src(source, confidence):
@@ -119,11 +125,11 @@ def production_states(place, collect_place):
     ]
 
 
-def production_transitions():
+def production_transitions(mail=MAIL_CHOSEN):
     return [
         tr("produce", "deliver", "制证完成"),
         tr("deliver", "ready", "送达受理点"),
-        tr("ready", "mailed", "选择邮寄", condition=fact("delivery", "eq", "mail"), priority=10,
+        tr("ready", "mailed", "选择邮寄", condition=mail, priority=10,
            source_text="domain.md §5（部分城市提供邮寄）", confidence=L),
         tr("ready", "collect", "本人领取", priority=20),
     ]
@@ -140,14 +146,14 @@ def req(code, name, *, order, description="", form="original", group="", handed_
     }
 
 
-def common_requirements(photo_needed=PHOTO_NEEDED):
+def common_requirements(photo_needed=PHOTO_NEEDED, minors=True):
     return [
         req("photo_receipt", "照片回执（数字相片采集回执）", order=80, form="none", condition=photo_needed,
             description="在有效期内的回执；回执上的“回执号”或“图像号”即回执编号。",
             source=PHOTO, confidence=L),
-        req("guardian_proof", "监护关系证明和监护人身份证", order=90, condition=MINOR,
-            description="未满 16 周岁的，由监护人陪同，带户口簿和监护关系证明（如出生医学证明）。",
-            source=LAW + "；domain.md §9", confidence=L),
+        *([req("guardian_proof", "监护关系证明和监护人身份证", order=90, condition=MINOR,
+               description="未满 16 周岁的，由监护人陪同，带户口簿和监护关系证明（如出生医学证明）。",
+               source=LAW + "；domain.md §9", confidence=L)] if minors else []),
     ]
 
 
@@ -231,7 +237,12 @@ EARLY_FEE = notice(
     confidence=L)
 RETURN_OLD = notice(
     "return_old_card", "领新证时交回旧证", "换领的，领取新证时须交回原证件。",
-    order=40, severity="warning")
+    order=40, severity="warning", condition=fact("delivery", "ne", "mail"))
+RETURN_OLD_BY_MAIL = notice(
+    "return_old_card_by_mail", "邮寄送证也要交回旧证",
+    "换领的须交回原证件。选择邮寄的，按受理点的要求交回：有的在受理时收回，有的要求收到新证后到受理点核验时交回。",
+    order=41, severity="warning", condition=fact("delivery", "eq", "mail"),
+    source="domain.md §3、§5（地方做法）", confidence=L)
 CALENDAR = notice(
     "holiday_calendar_incomplete", "部分日期按周一至周五估算",
     "时间表涉及的年份中，有的年份的法定节假日安排尚未公布或尚未录入，这些日期按周一至周五推算，可能有出入。",
@@ -283,7 +294,7 @@ TEMP_AT_HOME = notice(
 FIRST_DEADLINE = notice(
     "apply_within_three_months", "满 16 周岁 3 个月内申领",
     "公民应当自年满 16 周岁之日起 3 个月内申领居民身份证。", order=150,
-    condition=fact("age", "gte", 16), source=LAW)
+    condition=fact("age", "eq", 16), source=LAW)
 
 
 def urgent(code, title, text, *, order, condition=URGENT, fee_yuan=None, source=TEMP, confidence=V):
@@ -368,7 +379,7 @@ def cross_region_transitions():
 def local_states(apply_name, apply_description):
     return [
         *prepare_states(),
-        state("apply", apply_name, order=30, actor="residence_office", location=HOME_PLACE,
+        state("apply", apply_name, order=30, actor="hukou_office", location=HOME_PLACE,
               milestone="accepted", description=apply_description, source=LAW, confidence=V),
         state("refused", "不予受理", order=95, actor="residence_office", terminal=True,
               description="材料不符合要求时不予受理，并说明理由。", source=LAW, confidence=L),
@@ -376,13 +387,13 @@ def local_states(apply_name, apply_description):
     ]
 
 
-def local_transitions(photo_needed=PHOTO_NEEDED):
+def local_transitions(photo_needed=PHOTO_NEEDED, mail=MAIL_CHOSEN):
     return [
         *prepare_transitions("apply", photo_needed),
         tr("apply", "produce", "受理"),
         tr("apply", "withdrawn", "申请人撤回", kind="exception"),
         tr("apply", "refused", "不予受理", kind="exception"),
-        *production_transitions(),
+        *production_transitions(mail),
     ]
 
 
@@ -459,7 +470,7 @@ PROCEDURES = [
                             any_of(MINOR, fact("today", "lt", "2024-05-27"))),
         states=local_states("回户籍地派出所首次申领",
                             "监护人陪同，填写申领登记表，采集指纹，拍照（或交照片回执）。"),
-        transitions=local_transitions(PHOTO_NEEDED_AT_HOME),
+        transitions=local_transitions(PHOTO_NEEDED_AT_HOME, MAIL_AT_HOME),
         requirements=[LOCAL_FORM,
                       req("hukou_book", "居民户口簿", order=20, source=LAW, confidence=V),
                       *common_requirements(PHOTO_NEEDED_AT_HOME)],
@@ -468,8 +479,8 @@ PROCEDURES = [
             notice("cross_region_first_application_adults_only", "异地首次申领只面向 16 周岁以上",
                    "首次申领居民身份证的跨省通办，自 2024 年 5 月 27 日起面向年满 16 周岁的公民；"
                    "未满 16 周岁的首次申领，须回户籍地办理。", order=5, severity="warning", source=FIRST_2024),
-            GUARDIAN, *[n for n in LOCAL_NOTICES if n is not RECEIPT_EXPIRY],
-            RECEIPT_EXPIRY | {"condition": PHOTO_NEEDED_AT_HOME},
+            GUARDIAN, *[n for n in LOCAL_NOTICES if n not in (RECEIPT_EXPIRY, MAIL)],
+            RECEIPT_EXPIRY | {"condition": PHOTO_NEEDED_AT_HOME}, MAIL | {"condition": MAIL_AT_HOME},
         ],
         urgent_options=[TEMP_LOCAL, FLIGHT, TRAIN],
     ),
@@ -482,7 +493,8 @@ PROCEDURES = [
         transitions=cross_region_transitions(),
         requirements=[CROSS_FORM, OLD_CARD, *residence_requirements(), *common_requirements()],
         fees=RENEWAL_FEES,
-        notices=[GUARDIAN, FIX_FIRST, WINDOW, WINDOW_PROVINCES, EARLY_FEE, RETURN_OLD, *CROSS_NOTICES, ONLINE],
+        notices=[GUARDIAN, FIX_FIRST, WINDOW, WINDOW_PROVINCES, EARLY_FEE, RETURN_OLD, RETURN_OLD_BY_MAIL,
+                 *CROSS_NOTICES, ONLINE],
         urgent_options=[TEMP_PILOT, FLIGHT, TRAIN],
         limits=[*DEADLINES, RENEWAL_WINDOW],
     ),
@@ -519,8 +531,9 @@ PROCEDURES = [
             "到居住地异地受理点首次申领",
             "填写《居民身份证异地受理登记表》，交验户口簿，采集指纹，拿好领证回执。"),
         transitions=cross_region_transitions(),
+        # Only from 16, so no guardian: a younger child is sent home (first-application-at-hukou-place).
         requirements=[CROSS_FORM, req("hukou_book", "居民户口簿", order=20, source=FIRST_2024, confidence=L),
-                      *residence_requirements(), *common_requirements()],
+                      *residence_requirements(), *common_requirements(minors=False)],
         fees=FIRST_FEES,
         notices=[FIRST_DEADLINE, *CROSS_NOTICES],
         urgent_options=[TEMP_PILOT, FLIGHT, TRAIN],
@@ -532,7 +545,8 @@ PROCEDURES = [
         transitions=local_transitions(),
         requirements=[LOCAL_FORM, OLD_CARD, *common_requirements()],
         fees=RENEWAL_FEES,
-        notices=[GUARDIAN, FIX_FIRST, WINDOW, WINDOW_PROVINCES, EARLY_FEE, RETURN_OLD, *LOCAL_NOTICES, ONLINE],
+        notices=[GUARDIAN, FIX_FIRST, WINDOW, WINDOW_PROVINCES, EARLY_FEE, RETURN_OLD, RETURN_OLD_BY_MAIL,
+                 *LOCAL_NOTICES, ONLINE],
         urgent_options=[TEMP_LOCAL, FLIGHT, TRAIN],
         limits=[*DEADLINES, RENEWAL_WINDOW],
     ),

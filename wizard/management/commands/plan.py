@@ -1,5 +1,4 @@
 """``manage.py plan --answers FILE --today YYYY-MM-DD [--save]``: a stable contract."""
-import datetime
 import json
 import sys
 
@@ -27,8 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            today = datetime.date.fromisoformat(options["today"])
-        except ValueError:
+            today = questions.parse_iso_date(options["today"])
+        except questions.AnswerError:
+            today = None
+        if today is None:
             self.fail([_("--today: “%(value)s”不是 YYYY-MM-DD 形式的日期。") % {"value": options["today"]}])
         try:
             if options["answers"] == "-":
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             self.fail([_("--answers: 文件不是有效的 JSON（%(error)s）。") % {"error": error}])
 
-        regions = RegionLookup()
+        regions = RegionLookup(today)
         answers, problems = questions.clean_answers(raw, today=today, regions=regions)
         if problems:
             self.fail([message for _key, message in problems])
