@@ -21,6 +21,7 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) PORT=$(PORT) $(BIN)/python manage.py ensure_demo_admin
+	$(DEV) PORT=$(PORT) $(BIN)/python manage.py ensure_demo_staff
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

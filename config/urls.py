@@ -4,5 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/", include("staff.urls")),
     path("", include("wizard.urls")),
 ]

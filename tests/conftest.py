@@ -21,12 +21,16 @@ TODAY = datetime.date(2026, 11, 25)
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Start every test with empty per-process caches (a rollback undoes the stamps)."""
+    """Start every test with empty caches (a rollback undoes the stamps; rate limits count in the cache)."""
+    from django.core.cache import cache
+
     from procedures.selectors import clear_caches
 
     clear_caches()
+    cache.clear()
     yield
     clear_caches()
+    cache.clear()
 
 
 def region(code, name=None, province=None, **rules):

@@ -30,9 +30,10 @@ def in_days(days):
 class Applicant:
     """A browser session on the wizard: knows the management-form prefix and posts steps."""
 
-    def __init__(self, client):
+    def __init__(self, client, base="/apply/"):
         self.client = client
-        response = client.get("/apply/", follow=True)
+        self.base = base
+        response = client.get(base, follow=True)
         assert response.status_code == 200
         self.prefix = response.context["wizard"]["management_form"].prefix
 
@@ -42,7 +43,7 @@ class Applicant:
         for name, value in (fields or {}).items():
             data[f"{step}-{name}"] = value
         data.update(extra)
-        return self.client.post(f"/apply/{url_step or step}/", data)
+        return self.client.post(f"{self.base}{url_step or step}/", data)
 
     def answer(self, step, value, **extra):
         """Answer a step: a string or list for choices, a date (or None) for dates."""

@@ -16,6 +16,7 @@ import json
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -57,10 +58,21 @@ class ApplyWizard(NamedUrlSessionWizardView):
     form_list = FORM_LIST
     condition_dict = {step: _asked(step) for step in QUESTION_STEPS}
     template_name = "wizard/step.html"
+    entry_url_name = "wizard:apply"
+    step_url_name = "wizard:apply_step"
+    channel = Plan.Channel.WEB
 
     @classmethod
     def entry_view(cls):
-        return cls.as_view(url_name="wizard:apply_step", done_step_name="done")
+        return cls.as_view(url_name=cls.step_url_name, done_step_name="done")
+
+    def plan_creator(self):
+        """Return the user recorded as having made the plan (nobody, for an applicant)."""
+        return None
+
+    def plan_url(self, code):
+        """Return where to go once a plan is made."""
+        return reverse("wizard:plan", kwargs={"code": code})
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -185,10 +197,10 @@ class ApplyWizard(NamedUrlSessionWizardView):
 
     def post(self, *args, **kwargs):
         if self.storage.current_step is None:
-            last_plan = self.request.session.get(LAST_PLAN_KEY)
+            last_plan = self.request.session.get(f"{self.prefix}_{LAST_PLAN_KEY}")
             if last_plan and self.request.POST.get(f"{self.prefix}-current_step") == SUMMARY:
                 # The summary's button pressed twice: show the plan the first press made.
-                return redirect("wizard:plan", code=last_plan)
+                return redirect(self.plan_url(last_plan))
             return self._restart(_("为保护您的信息，长时间未操作后需要重新开始。"))
         step = self._posted_step()
         progress = self.progress()
@@ -258,10 +270,11 @@ class ApplyWizard(NamedUrlSessionWizardView):
             key, _message = problems[0]
             step = FIRST_STEP_OF_KEY.get(key, self.steps.first)
             return self._go(step, check=True, message=_("请检查这一步的回答。"), level=messages.WARNING)
-        plan = plan_create(answers=answers, today=self.today, channel=Plan.Channel.WEB)
+        plan = plan_create(answers=answers, today=self.today, channel=self.channel,
+                           created_by=self.plan_creator())
         self.storage.reset()
-        self.request.session[LAST_PLAN_KEY] = plan.code
-        return redirect(plan.get_absolute_url())
+        self.request.session[f"{self.prefix}_{LAST_PLAN_KEY}"] = plan.code
+        return redirect(self.plan_url(plan.code))
 
     # --- template context ----------------------------------------------------------
 
@@ -279,6 +292,7 @@ class ApplyWizard(NamedUrlSessionWizardView):
             change_mode=change and current != SUMMARY,
             return_field=RETURN_FIELD,
             prev_step=self.steps.prev,
+            wizard_entry_url=reverse(self.entry_url_name),
         )
         if current == SUMMARY:
             context["rows"] = self.summary_rows(progress)

@@ -46,8 +46,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "formtools",
+    "axes",
     "procedures",
     "wizard",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -60,7 +62,29 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a polite page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:desk"
+LOGOUT_REDIRECT_URL = "staff:login"
+
+# Lock a username on one address out for an hour after five failed logins.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+
+# How long after collection the optional name and phone number are kept.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "30"))
+# Look-ups by reference code: at most this many per member of staff (or address) a minute.
+LOOKUP_RATE_LIMIT_PER_MINUTE = int(os.environ.get("LOOKUP_RATE_LIMIT_PER_MINUTE", "30"))
 
 ROOT_URLCONF = "config.urls"
 

@@ -1,0 +1,45 @@
+"""Reads for the counter's desk."""
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+
+from .models import Application, StaffMembership
+
+
+def office_of(user):
+    """Return the office a member of staff works at, or None."""
+    membership = StaffMembership.objects.select_related("office", "office__region").filter(user=user).first()
+    return membership.office if membership else None
+
+
+def open_applications(office):
+    return (Application.objects.filter(office=office, is_closed=False)
+            .select_related("plan").order_by("accepted_on", "pk"))
+
+
+def overdue_applications(office, today=None):
+    """Return open applications past either due date, the longest overdue first."""
+    today = today or timezone.localdate()
+    return (
+        Application.objects.filter(office=office, is_closed=False)
+        .filter(Q(card_ready_due__lt=today) | Q(statutory_due__lt=today))
+        # LEAST ignores NULLs on PostgreSQL but not on SQLite, so fill each from the other.
+        .annotate(first_due=Least(Coalesce("card_ready_due", "statutory_due"),
+                                  Coalesce("statutory_due", "card_ready_due")))
+        .select_related("plan")
+        .order_by("first_due", "accepted_on", "pk")
+    )
+
+
+def mask_name(name):
+    """Return a name with all but its first character hidden: 张**."""
+    return f"{name[0]}{'*' * (len(name) - 1)}" if name else ""
+
+
+def mask_phone(phone):
+    """Return a phone number with the middle hidden: 138****1234."""
+    digits = phone.strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    keep = 3 if len(digits) >= 11 else 1
+    return f"{digits[:keep]}{'*' * (len(digits) - keep - 4)}{digits[-4:]}"

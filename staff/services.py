@@ -1,0 +1,116 @@
+"""Writes on the counter's side: open an application, move it along its state machine."""
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from procedures.selectors import compiled
+
+from .models import Application, ApplicationEvent
+
+
+class MoveRefused(Exception):
+    """A move is not allowed now; the message says why, for the member of staff."""
+
+
+class StaleApplication(MoveRefused):
+    """Someone else moved the application first."""
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _shift(value, days):
+    day = _date(value)
+    return day + datetime.timedelta(days=days) if day else None
+
+
+def procedure_of(application):
+    """Return the compiled procedure version the application follows."""
+    return compiled(application.procedure)
+
+
+def allowed_moves(application):
+    """Return the transitions the application may take from its current state."""
+    if application.is_closed:
+        return ()
+    return procedure_of(application).outgoing.get(application.state_code, ())
+
+
+def open_application(*, plan, office, user, applicant_name="", applicant_phone="", today=None):
+    """Open an application for a plan accepted at the counter today.
+
+    The application starts at the procedure's "accepted" state. Its due dates are
+    the plan's, moved by the days between the plan's apply date and today.
+    """
+    today = today or timezone.localdate()
+    if plan.outcome != "apply_here":
+        raise MoveRefused(_("这份计划的结论不是在本地办理，不能受理。"))
+    if Application.objects.filter(plan=plan).exists():
+        raise MoveRefused(_("这份计划已经受理过了。"))
+    procedure = compiled(plan.procedure)
+    accepted = next((s for s in procedure.states if s.milestone == "accepted"), None)
+    if accepted is None:
+        raise MoveRefused(_("流程 %(slug)s 没有“受理”环节。") % {"slug": procedure.slug})
+    result = plan.result
+    offset = (today - _date(result["apply_date"])).days
+    with transaction.atomic():
+        application = Application.objects.create(
+            plan=plan, office=office, procedure=plan.procedure, state_code=accepted.code,
+            state_name=accepted.name, accepted_on=today,
+            card_ready_due=_shift(result.get("card_ready_by"), offset),
+            statutory_due=_shift(result.get("statutory_deadline"), offset),
+            applicant_name=applicant_name.strip(), applicant_phone=applicant_phone.strip(), opened_by=user,
+        )
+        ApplicationEvent.objects.create(
+            application=application, from_state="", to_state=accepted.code, label=_("受理"), actor=user)
+    return application
+
+
+def move_application(*, application, target, expected_revision, user, note="", today=None):
+    """Move an application to ``target`` if that transition is allowed and nobody moved it first.
+
+    Exactly one of two concurrent moves wins: the update only applies to the
+    revision the member of staff was looking at.
+    """
+    today = today or timezone.localdate()
+    note = note.strip()
+    stale = StaleApplication(_("这份申请刚被其他人更新过，请刷新后再操作。"))
+    if expected_revision != application.revision:
+        raise stale
+    moves = [t for t in allowed_moves(application) if t.target == target]
+    if not moves:
+        raise MoveRefused(_("当前环节“%(state)s”不能这样流转。") % {"state": application.state_name})
+    move = moves[0]
+    if move.kind == "exception" and not note:
+        raise MoveRefused(_("“%(label)s”须写明原因。") % {"label": move.label})
+    state = procedure_of(application).states_by_code[target]
+    fields = {
+        "state_code": state.code, "state_name": state.name, "is_closed": state.is_terminal,
+        "revision": expected_revision + 1, "updated_at": timezone.now(),
+    }
+    if state.milestone == "collected":
+        fields["collected_on"] = today
+    with transaction.atomic():
+        updated = Application.objects.filter(
+            pk=application.pk, revision=expected_revision, state_code=move.source, is_closed=False,
+        ).update(**fields)
+        if not updated:
+            raise stale
+        ApplicationEvent.objects.create(
+            application_id=application.pk, from_state=move.source, to_state=state.code, label=move.label,
+            note=note, actor=user)
+    application.refresh_from_db()
+    return application
+
+
+def erase_personal_data(*, older_than_days, today=None):
+    """Blank the optional name and phone of applications collected long enough ago; return how many."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=older_than_days)
+    return (
+        Application.objects.filter(collected_on__lte=cutoff, personal_data_erased_on__isnull=True)
+        .update(applicant_name="", applicant_phone="", personal_data_erased_on=today)
+    )

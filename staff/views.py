@@ -1,0 +1,215 @@
+"""The counter's desk. Every view needs a signed-in user with the desk permission."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from wizard.models import Plan, normalise_code
+from wizard.views import ApplyWizard
+
+from . import selectors, services
+from .forms import LookupForm, MoveForm, OpenApplicationForm
+from .models import Application
+
+DESK_PERMISSION = "staff.use_desk"
+RECENT_PLANS = 20
+
+
+class DeskAccessMixin:
+    """Anonymous → the login page; signed in without the desk permission → 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.has_perm(DESK_PERMISSION):
+            raise PermissionDenied
+        self.office = selectors.office_of(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["office"] = self.office
+        return context
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "staff/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+def lookup_allowed(request):
+    """Count one look-up; return False past the per-minute limit (per user)."""
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    key = f"staff-lookup:{request.user.pk}:{minute}"
+    cache.add(key, 0, timeout=90)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=90)
+        count = 1
+    return count <= settings.LOOKUP_RATE_LIMIT_PER_MINUTE
+
+
+class DeskView(DeskAccessMixin, TemplateView):
+    template_name = "staff/desk.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or LookupForm()
+        if self.office is not None:
+            context["recent_plans"] = (
+                Plan.objects.filter(created_by__staff_membership__office=self.office)
+                .select_related("created_by")[:RECENT_PLANS])
+            context["open_applications"] = selectors.open_applications(self.office)
+            context["overdue_count"] = selectors.overdue_applications(self.office).count()
+        return context
+
+
+class LookupView(DeskAccessMixin, View):
+    def get(self, request):
+        form = LookupForm(request.GET)
+        if not lookup_allowed(request):
+            return render(request, "staff/too_many.html", {"office": self.office}, status=429)
+        if not form.is_valid():
+            return render(request, "staff/desk.html", {"form": form, "office": self.office})
+        code = form.cleaned_data["code"]
+        if not Plan.objects.filter(code=code).exists():
+            form.add_error("code", _("找不到查询码 %(code)s，请核对。") % {"code": code})
+            return render(request, "staff/desk.html", {"form": form, "office": self.office}, status=404)
+        return redirect("staff:plan", code=code)
+
+
+def plan_or_404(code):
+    code = normalise_code(code)
+    plan = Plan.objects.select_related("procedure").filter(code=code).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def plan_context(plan, open_form=None):
+    return {
+        "plan": plan, "result": plan.result,
+        "application": Application.objects.filter(plan=plan).first(),
+        "open_form": open_form or OpenApplicationForm(),
+    }
+
+
+class PlanView(DeskAccessMixin, TemplateView):
+    template_name = "staff/plan.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(plan_context(plan_or_404(self.kwargs["code"])))
+        return context
+
+
+class OpenApplicationView(DeskAccessMixin, View):
+    def post(self, request, code):
+        plan = plan_or_404(code)
+        if self.office is None:
+            messages.error(request, _("您的账号还没有分配受理点，请联系管理员。"))
+            return redirect("staff:plan", code=plan.code)
+        form = OpenApplicationForm(request.POST)
+        if not form.is_valid():
+            return render(request, "staff/plan.html", {"office": self.office, **plan_context(plan, form)})
+        try:
+            application = services.open_application(
+                plan=plan, office=self.office, user=request.user, **form.cleaned_data)
+        except services.MoveRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("staff:plan", code=plan.code)
+        messages.success(request, _("已受理。"))
+        return redirect("staff:application", code=application.plan.code)
+
+
+def application_or_404(code, office):
+    application = (Application.objects.select_related("plan", "procedure", "office")
+                   .filter(plan__code=normalise_code(code)).first())
+    if application is None or office is None or application.office_id != office.pk:
+        raise Http404
+    return application
+
+
+class ApplicationView(DeskAccessMixin, TemplateView):
+    template_name = "staff/application.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = application_or_404(self.kwargs["code"], self.office)
+        context.update(
+            application=application,
+            moves=services.allowed_moves(application),
+            events=application.events.select_related("actor"),
+            move_form=kwargs.get("move_form"),
+            name=selectors.mask_name(application.applicant_name),
+            phone=selectors.mask_phone(application.applicant_phone),
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class MoveView(DeskAccessMixin, View):
+    def post(self, request, code):
+        application = application_or_404(code, self.office)
+        form = MoveForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("操作无效，请刷新页面后重试。"))
+            return redirect("staff:application", code=application.plan.code)
+        try:
+            services.move_application(
+                application=application, target=form.cleaned_data["target"],
+                expected_revision=form.cleaned_data["revision"], user=request.user,
+                note=form.cleaned_data["note"])
+        except services.MoveRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("已更新为“%(state)s”。") % {"state": application.state_name})
+        return redirect("staff:application", code=application.plan.code)
+
+
+class OverdueView(DeskAccessMixin, TemplateView):
+    template_name = "staff/overdue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        context["overdue"] = (selectors.overdue_applications(self.office, context["today"])
+                              if self.office else [])
+        return context
+
+
+class WalkInWizard(DeskAccessMixin, ApplyWizard):
+    """The applicant's wizard, answered at the counter on a walk-in applicant's behalf.
+
+    Its answers are kept apart from the member of staff's own (formtools keys
+    storage by class), and the plan records that staff made it, and who.
+    """
+
+    entry_url_name = "staff:walk_in"
+    step_url_name = "staff:walk_in_step"
+    channel = Plan.Channel.STAFF
+
+    def plan_creator(self):
+        return self.request.user
+
+    def plan_url(self, code):
+        return reverse("staff:plan", kwargs={"code": code})
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context["walk_in"] = True
+        return context
