@@ -31,6 +31,17 @@ def overdue_applications(office, today=None):
     )
 
 
+def status_for_applicant(plan):
+    """Return the state and dates of the application opened from a plan, or None.
+
+    Only what the applicant may see: no names, phone numbers, notes or staff.
+    """
+    row = (Application.objects.filter(plan=plan)
+           .values("state_name", "is_closed", "accepted_on", "card_ready_due", "statutory_due", "collected_on")
+           .first())
+    return row
+
+
 def mask_name(name):
     """Return a name with all but its first character hidden: 张**."""
     return f"{name[0]}{'*' * (len(name) - 1)}" if name else ""

@@ -405,3 +405,24 @@ def test_walk_in_wizard_records_that_staff_made_the_plan(client, clerk):
 def test_walk_in_wizard_needs_the_desk_permission(client, db):
     client.force_login(User.objects.create_user("visitor"))
     assert client.get(reverse("staff:walk_in"), follow=True).status_code == 403
+
+
+def test_the_applicant_sees_state_and_dates_but_no_personal_data(client, clerk, application):
+    services.move_application(application=application, target="signoff", expected_revision=1, user=clerk,
+                              note="内部备注：已电话联系")
+    html = client.get(reverse("wizard:plan", kwargs={"code": application.plan.code})).content.decode()
+    assert "办理进度" in html and "户籍地审核签发" in html
+    assert f'datetime="{application.accepted_on.isoformat()}"' in html
+    for private in ("张三丰", "张**", "13812345678", "138****5678", "内部备注", "clerk"):
+        assert private not in html
+
+
+def test_a_plan_without_an_application_shows_no_progress(client, plan):
+    assert "办理进度" not in client.get(reverse("wizard:plan", kwargs={"code": plan.code})).content.decode()
+
+
+def test_the_print_sheet_names_the_office_of_the_clerk_printing_it(client, clerk, office, plan):
+    url = reverse("wizard:plan_print", kwargs={"code": plan.code})
+    assert office.name not in client.get(url).content.decode()
+    client.force_login(clerk)
+    assert office.name in client.get(url).content.decode()

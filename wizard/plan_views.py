@@ -48,9 +48,13 @@ class PlanMixin:
         return self.request.build_absolute_uri(self.plan.get_absolute_url())
 
     def get_context_data(self, **kwargs):
+        from staff.selectors import office_of, status_for_applicant
+
         context = super().get_context_data(**kwargs)
         context.update(plan=self.plan, result=self.plan.result, answers=self.plan.answers,
-                       plan_url=self.plan_url())
+                       plan_url=self.plan_url(), application=status_for_applicant(self.plan))
+        if self.request.user.is_authenticated:
+            context["printing_office"] = office_of(self.request.user)
         return context
 
 
