@@ -1,0 +1,100 @@
+"""The engine alone, without HTTP: plan time for the seeded procedures, and a generated large one.
+
+Run with DJANGO_SETTINGS_MODULE and DATABASE_URL set to a throwaway database; it is
+migrated (which seeds the content) and a generated procedure is added to it.
+Prints one ``ENGINE key=value`` line per figure, which ``bench/run.sh`` collects.
+
+  seeded: every case of ``tests/snapshot_tools.CASES`` (all paths through the seeded
+    procedures), each planned many times with the catalogue, regions and calendar
+    already loaded; the median per case, then the median over the cases (and per procedure).
+  generated: a procedure of 1,000 states and 5,000 transitions (``bench/generate.py``):
+    median time of ``engine.compile_procedure`` and of ``engine.make_plan`` over it.
+"""
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from types import MappingProxyType
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def timed(func, repeat):
+    """Return the median wall time of ``func()`` in milliseconds over ``repeat`` runs."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import translation
+
+    from procedures import engine
+    from procedures.selectors import clear_caches, load_calendar, load_catalogue
+    from wizard import questions
+    from wizard.services import RegionLookup
+
+    from bench.generate import ANSWERS, generate_procedure
+    from tests.snapshot_tools import CASES, TODAY
+
+    repeat = int(os.environ.get("ENGINE_REPEAT", "200"))
+    call_command("migrate", verbosity=0, interactive=False)
+    translation.activate("zh-hans")
+
+    # --- seeded procedures -------------------------------------------------------------
+    catalogue, calendar = load_catalogue(), load_calendar()
+    per_case, per_procedure = [], {}
+    for case in CASES:
+        regions = RegionLookup(TODAY)
+        answers, problems = questions.clean_answers(case.answers, today=TODAY, regions=regions)
+        if problems:
+            continue
+        hukou = regions(answers["hukou_region"])
+        residence = regions(answers.get("residence_region") or answers["hukou_region"])
+        try:
+            plan = engine.make_plan(catalogue, answers, today=TODAY, hukou=hukou, residence=residence,
+                                    calendar=calendar)
+        except engine.EngineError:
+            continue
+        ms = timed(lambda: engine.make_plan(catalogue, answers, today=TODAY, hukou=hukou,  # noqa: B023
+                                            residence=residence, calendar=calendar), repeat)
+        per_case.append(ms)
+        per_procedure.setdefault(plan.procedure, []).append(ms)
+    print(f"ENGINE seeded_cases={len(per_case)} seeded_procedures={len(per_procedure)}")
+    for slug, samples in sorted(per_procedure.items()):
+        print(f"ENGINE seeded_plan_ms[{slug}]={statistics.median(samples):.3f} cases={len(samples)}")
+    print(f"ENGINE seeded_plan_median_ms={statistics.median(per_case):.3f}")
+    print(f"ENGINE seeded_plan_max_ms={max(per_case):.3f}")
+
+    # --- a generated procedure of 1,000 states and 5,000 transitions ---------------------------
+    procedure = generate_procedure(states=1000, per_state=5)
+    states = procedure.state_set.count()
+    transitions = procedure.transition_set.count()
+    compile_ms = timed(lambda: engine.compile_procedure(procedure), max(5, repeat // 20))
+    compiled = engine.compile_procedure(procedure)
+    big = engine.Catalogue(main=(compiled,), subs=MappingProxyType({}))
+    regions = RegionLookup(TODAY)
+    answers, problems = questions.clean_answers(ANSWERS, today=TODAY, regions=regions)
+    assert not problems, problems
+    hukou, residence = regions(answers["hukou_region"]), regions(answers["residence_region"])
+    plan = engine.make_plan(big, answers, today=TODAY, hukou=hukou, residence=residence, calendar=calendar)
+    assert plan.procedure == "generated" and len(plan.steps) == states, len(plan.steps)
+    plan_ms = timed(lambda: engine.make_plan(big, answers, today=TODAY, hukou=hukou, residence=residence,
+                                             calendar=calendar), max(10, repeat // 10))
+    print(f"ENGINE generated_states={states} generated_transitions={transitions} plan_steps={len(plan.steps)}")
+    print(f"ENGINE generated_compile_ms={compile_ms:.1f}")
+    print(f"ENGINE generated_plan_ms={plan_ms:.2f}")
+    clear_caches()
+
+
+if __name__ == "__main__":
+    main()
