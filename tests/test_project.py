@@ -104,6 +104,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
 
 
 def test_dev_database_defaults_to_sqlite_file_in_project_root(tmp_path):

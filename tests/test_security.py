@@ -1,0 +1,294 @@
+"""Security headers on every page type, the CSRF refusal, and a polite 503 while the database is down."""
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db.utils import InterfaceError, OperationalError
+from django.test import Client
+
+from procedures.models import Region
+from staff.models import Office, StaffMembership
+from wizard.models import Plan
+
+from .test_plan_pages import RENEWAL_SHENZHEN, make_plan
+from .test_wizard import BIRTH, HENAN_TO_SHENZHEN, Applicant, expiring_to_shenzhen, in_days
+
+pytestmark = pytest.mark.django_db
+
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains; preload"
+BUSY = "系统暂时繁忙，请稍后再试"
+
+# Each wizard step type, and the answers that lead to it.
+STEPS = {
+    "single-choice": ("reason", []),
+    "region": ("hukou_province", [("reason", "lost")]),
+    "date": ("birth_date", [("reason", "lost"), *HENAN_TO_SHENZHEN]),
+    "multi-choice": ("documents", [("reason", "lost"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH)]),
+    "yes-no": ("has_photo_receipt", [("reason", "lost"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH),
+                                     ("documents", [])]),
+    "optional-date": ("needed_by", [("reason", "expiring"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH),
+                                    ("card_expiry_date", in_days(40)), ("documents", []),
+                                    ("has_photo_receipt", "yes"), ("delivery", "mail")]),
+}
+
+
+@pytest.fixture
+def https(settings):
+    """Return a client whose requests arrive over HTTPS (behind the proxy), with production's HSTS settings."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    return Client(HTTP_X_FORWARDED_PROTO="https")
+
+
+def sign_in_clerk(client):
+    office = Office.objects.create(name="深圳市南山区异地受理点", region=Region.objects.get(code="440300"))
+    user = User.objects.create_user("clerk", password="counter-pass-2026")
+    user.groups.add(Group.objects.get(name="柜台工作人员"))
+    StaffMembership.objects.create(user=user, office=office)
+    client.force_login(user)
+    return user
+
+
+def page(name, client):
+    """GET one page of the given type with ``client``; return the response."""
+    if name.startswith("step-"):
+        step, answers = STEPS[name.removeprefix("step-")]
+        applicant = Applicant(client)
+        applicant.walk(answers)
+        return client.get(f"/apply/{step}/")
+    if name == "summary":
+        Applicant(client).walk(expiring_to_shenzhen())
+        return client.get("/apply/summary/")
+    if name in {"plan", "print", "ics"}:
+        plan = make_plan(RENEWAL_SHENZHEN)
+        suffix = {"plan": "", "print": "print/", "ics": "calendar.ics"}[name]
+        return client.get(f"/plan/{plan.code}/{suffix}")
+    if name.startswith("staff-") and name != "staff-login":
+        sign_in_clerk(client)
+        plan = make_plan(RENEWAL_SHENZHEN)
+        return client.get({"staff-desk": "/staff/", "staff-plan": f"/staff/plan/{plan.code}/",
+                           "staff-walk-in": "/staff/walk-in/reason/", "staff-overdue": "/staff/overdue/"}[name])
+    if name == "admin-index":
+        client.force_login(User.objects.create_superuser("root", "", "x"))
+        return client.get("/admin/")
+    if name == "admin-change-form":
+        client.force_login(User.objects.create_superuser("root", "", "x"))
+        return client.get("/admin/procedures/procedure/1/change/")
+    return client.get({
+        "start": "/",
+        "lookup": "/plan/",
+        "lookup-not-found": "/plan/?code=ABCDEFGHJKMNPQR",
+        "404": "/no-such-page/",
+        "plan-404": "/plan/NOSUCHCODE2345X/",
+        "staff-login": "/staff/login/",
+        "admin-login": "/admin/login/",
+        "static": "/static/css/site.css",
+    }[name])
+
+
+PAGES = {
+    "start": 200, **{f"step-{kind}": 200 for kind in STEPS}, "summary": 200, "plan": 200, "print": 200,
+    "ics": 200, "lookup": 200, "lookup-not-found": 404, "404": 404, "plan-404": 404, "staff-login": 200,
+    "staff-desk": 200, "staff-plan": 200, "staff-walk-in": 200, "staff-overdue": 200, "admin-login": 200,
+    "admin-index": 200, "admin-change-form": 200, "static": 200,
+}
+
+
+def assert_security_headers(response, *, https=True):
+    headers = response.headers
+    assert headers["Content-Security-Policy"] == POLICY
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert "unsafe-eval" not in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    if https:
+        assert headers["Strict-Transport-Security"] == HSTS
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_type_sends_the_security_headers(https, name):
+    response = page(name, https)
+
+    assert response.status_code == PAGES[name]
+    assert_security_headers(response)
+
+
+def test_no_hsts_over_plain_http(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+
+    response = client.get("/")
+
+    assert "Strict-Transport-Security" not in response.headers
+    assert response.headers["Content-Security-Policy"] == POLICY
+
+
+@pytest.mark.parametrize("name", ["start", "step-region", "step-date", "summary", "plan", "print", "lookup",
+                                  "404", "staff-login", "staff-desk", "staff-plan", "admin-login"])
+def test_pages_have_no_inline_script_or_style(client, name):
+    html = page(name, client).content.decode()
+
+    assert " style=" not in html and "<style" not in html
+    assert "<script>" not in html and "<script " not in html.replace('<script src="', "")
+    assert "javascript:" not in html
+    assert not any(f" on{event}=" in html for event in ("click", "load", "change", "submit", "error"))
+
+
+def test_a_post_without_csrf_token_gets_the_friendly_403():
+    client = Client(enforce_csrf_checks=True)
+    client.get("/apply/", follow=True)
+
+    response = client.post("/apply/reason/", {"apply_wizard-current_step": "reason", "reason-answer": "lost"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "无法打开这个页面" in html
+    assert '<html lang="zh-Hans">' in html
+    assert "<style" not in html
+    assert_security_headers(response, https=False)
+
+
+def test_staff_login_needs_the_csrf_token():
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/staff/login/", {"username": "clerk", "password": "counter-pass-2026"})
+
+    assert response.status_code == 403
+    assert "无法打开这个页面" in response.content.decode()
+
+
+def test_server_error_page_has_the_headers(monkeypatch):
+    from wizard import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.StartView, "get", broken)
+    response = Client(raise_request_exception=False).get("/")
+
+    assert response.status_code == 500
+    assert "出错了" in response.content.decode()
+    assert_security_headers(response, https=False)
+
+
+# --- the database out of reach ---------------------------------------------------------------
+
+def assert_busy_page(response):
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    html = response.content.decode()
+    assert BUSY in html
+    assert '<html lang="zh-Hans">' in html
+    assert_security_headers(response, https=False)
+
+
+@pytest.mark.parametrize("error", [OperationalError("server closed the connection unexpectedly"),
+                                   InterfaceError("connection already closed")], ids=["operational", "interface"])
+def test_database_error_in_a_view_is_a_polite_503(client, monkeypatch, error):
+    plan = make_plan(RENEWAL_SHENZHEN)
+
+    def unreachable(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("wizard.plan_views.plan_get", unreachable)
+    assert_busy_page(client.get(f"/plan/{plan.code}/"))
+
+    monkeypatch.undo()
+    assert client.get(f"/plan/{plan.code}/").status_code == 200
+
+
+def test_database_error_in_a_queryset_during_the_wizard_is_a_polite_503(client, monkeypatch):
+    applicant = Applicant(client)
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr("django.db.models.query.QuerySet._fetch_all", unreachable)
+    response = applicant.answer("reason", "lost")
+    assert_busy_page(response)
+
+    monkeypatch.undo()
+    assert applicant.answer("reason", "lost").status_code == 302
+
+
+def test_database_error_in_a_template_is_a_polite_503(client, monkeypatch):
+    sign_in_clerk(client)
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr("staff.selectors.open_applications", unreachable)
+    assert_busy_page(client.get("/staff/"))
+
+
+def test_session_store_failing_on_load_is_a_503_not_a_500(monkeypatch):
+    client = Client(raise_request_exception=False)
+    Applicant(client)  # a session exists
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", unreachable)
+    assert_busy_page(client.get("/apply/reason/"))
+
+
+def test_session_store_failing_on_save_is_a_503_not_a_500(monkeypatch):
+    client = Client(raise_request_exception=False)
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.save", unreachable)
+    # The wizard stores its state in a new session: saving it on the way out fails.
+    assert_busy_page(client.get("/apply/"))
+
+    monkeypatch.undo()
+    assert client.get("/apply/", follow=True).status_code == 200
+
+
+def test_other_errors_stay_500(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("not the database")
+
+    monkeypatch.setattr("wizard.plan_views.plan_get", broken)
+    response = Client(raise_request_exception=False).get("/plan/ABCDEFGHJKMNPQR/")
+
+    assert response.status_code == 500
+    assert BUSY not in response.content.decode()
+
+
+def test_busy_page_renders_without_a_request_or_database(django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    with django_assert_num_queries(0):
+        html = render_to_string("503.html")
+
+    assert BUSY in html
+    assert "/static/css/site.css" in html
+
+
+def test_persistent_connections_are_health_checked(settings):
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_no_plan_is_made_while_the_database_fails(client, monkeypatch):
+    applicant = Applicant(client)
+    applicant.walk(expiring_to_shenzhen())
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("wizard.views.plan_create", unreachable)
+    assert_busy_page(applicant.post("summary"))
+    assert not Plan.objects.exists()
+
+    monkeypatch.undo()
+    response = applicant.post("summary")
+    assert response.status_code == 302
+    assert response.url == Plan.objects.get().get_absolute_url()
