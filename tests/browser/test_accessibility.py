@@ -1,0 +1,245 @@
+"""Every page type passes axe-core (WCAG 2.1 A and AA) and the Nu HTML Checker, on a phone and a desktop.
+
+axe runs in the page as a person sees it (after JavaScript, at the device's size); vnu
+checks the HTML document the server sent. Each test walks several pages and reports every
+problem it met, page by page, before failing.
+"""
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.template.loader import render_to_string
+from playwright.sync_api import expect
+
+from procedures.models import Region
+from staff import services as staff_services
+from staff.models import Office, StaffMembership
+
+from .checkers import axe_violations, describe_html_errors, describe_violations, require_axe, start_vnu
+from .conftest import DEVICES, TIMEOUT_MS
+from .pages import (
+    answer_date,
+    choose,
+    expect_question,
+    go_on,
+    journey_answers,
+    make_plan,
+    pick_place,
+    press,
+    save_screenshot,
+    tick,
+    today,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+DEVICE_NAMES = ["phone", "desktop"]
+PASSWORD = "counter-pass-2026"
+CHILD_FIRST_TIME = {  # a first card for a child away from the hukou place: apply at the hukou place
+    "reason": "first_time", "birth_date": "2014-05-06", "hukou_region": "320100", "residence_region": "440305",
+    "documents": ["hukou_book"], "has_photo_receipt": False, "delivery": "collect",
+}
+HONG_KONG = {"reason": "lost", "hukou_region": "810000"}  # outside the mainland: not applicable
+
+
+@pytest.fixture(scope="module")
+def vnu():
+    """The Nu HTML Checker service, shared by this module's tests."""
+    service = start_vnu()
+    yield service
+    service.stop()
+
+
+class Audit:
+    """Open pages on one device, check each with axe and vnu, and collect what is wrong."""
+
+    def __init__(self, browser, base_url, device, vnu):
+        require_axe()
+        # axe is injected as a script the site's Content-Security-Policy would refuse.
+        self.context = browser.new_context(base_url=base_url, bypass_csp=True, **DEVICES[device])
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.page = self.context.new_page()
+        self.page.device = device
+        self.page.javascript = True
+        self.page.touch = DEVICES[device].get("has_touch", False)
+        self.vnu = vnu
+        self.device = device
+        self.checked = []
+        self.problems = []
+        self.document = None
+        self.page.on("response", self._keep_document)
+        self.page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
+
+    def _keep_document(self, response):
+        if response.request.resource_type == "document" and response.frame == self.page.main_frame:
+            self.document = response
+
+    def check(self, name):
+        """Check the page now showing; ``name`` says which page type it stands for."""
+        expect(self.page.locator("h1")).to_have_count(1)
+        html = self.document.text()
+        found = describe_html_errors(self.vnu.errors(html), html)
+        found += describe_violations(axe_violations(self.page))
+        scroll_width, inner_width = self.page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll_width > inner_width:
+            found.append(f"scrolls sideways: {scroll_width}px on a {inner_width}px screen")
+        self.checked.append(name)
+        if found:
+            save_screenshot(self.page, f"a11y-{name}-{self.device}")
+            self.problems.append(f"--- {name} ({self.device}, {self.page.url})")
+            self.problems.extend(found)
+
+    def goto(self, path, name):
+        self.page.goto(path)
+        self.check(name)
+
+    def assert_clean(self):
+        assert not self.problems, "\n".join(self.problems)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def audit(browser, live_server, vnu):
+    """Return a function that starts an ``Audit`` on "phone" or "desktop"."""
+    opened = []
+
+    def start(device):
+        opened.append(Audit(browser, live_server.url, device, vnu))
+        return opened[-1]
+
+    yield start
+    for each in opened:
+        each.close()
+
+
+@pytest.fixture
+def counter(db):
+    """A counter clerk at a Shenzhen office, with one accepted application; and a user without the desk."""
+    office = Office.objects.create(name="深圳市南山区异地受理点", region=Region.objects.get(code="440300"))
+    clerk = User.objects.create_user("clerk", password=PASSWORD)
+    clerk.groups.add(Group.objects.get(name="柜台工作人员"))
+    StaffMembership.objects.create(user=clerk, office=office)
+    User.objects.create_user("visitor", password=PASSWORD)
+    return office, clerk
+
+
+@pytest.mark.parametrize("device", DEVICE_NAMES)
+def test_the_applicants_journey_pages(audit, device):
+    run = audit(device)
+    page = run.page
+    run.goto("/", "start")
+    press(page, page.get_by_role("link", name="开始"))
+    expect_question(page, "您为什么要办身份证？")
+    run.check("radio-step")
+    tick(page, "证件快到期了")
+    go_on(page)
+    expect_question(page, "您的户口在哪里？")
+    run.check("region-province-step")
+    page.get_by_label("省、自治区、直辖市").select_option(label="河南省")
+    go_on(page)
+    expect(page.get_by_label("河南省的哪个城市（地区、州、盟）？")).to_be_visible()
+    run.check("region-city-step-with-filter")
+    page.get_by_label("河南省的哪个城市（地区、州、盟）？").select_option(label="郑州市")
+    go_on(page)
+    pick_place(page, "您现在住在哪里？", "广东省", "深圳市")
+    expect_question(page, "您的出生日期是？")
+    go_on(page)  # no date typed: the page explains what is missing
+    expect(page.get_by_role("alert")).to_be_visible()
+    run.check("date-step-with-error")
+    answer_date(page, "您的出生日期是？", datetime.date(1990, 5, 20))
+    answer_date(page, "旧身份证的有效期到哪一天？", today() + datetime.timedelta(days=60))
+    expect_question(page, "您手头有哪些证件？")
+    run.check("documents-step")
+    tick(page, "原来的身份证")
+    go_on(page)
+    choose(page, "您已经有照片回执了吗？", "否")
+    choose(page, "新证怎么拿？", "到受理点自己领")
+    answer_date(page, "您最晚哪天要用身份证？（可不填）", None)
+    choose(page, "您家是低保户或特困家庭吗？", "否")
+    expect_question(page, "请核对您的回答")
+    run.check("summary")
+    make_plan(page)
+    run.check("plan-apply-here")
+    run.assert_clean()
+
+
+@pytest.mark.parametrize("device", DEVICE_NAMES)
+def test_plan_lookup_and_error_pages(audit, stored_plan, device):
+    here = stored_plan(journey_answers())
+    hukou_place = stored_plan(CHILD_FIRST_TIME)
+    not_applicable = stored_plan(HONG_KONG)
+    assert (here.outcome, hukou_place.outcome, not_applicable.outcome) == (
+        "apply_here", "apply_at_hukou_place", "not_applicable")
+    run = audit(device)
+
+    run.goto(here.get_absolute_url(), "plan-apply-here")
+    run.goto(hukou_place.get_absolute_url(), "plan-apply-at-hukou-place")
+    run.goto(not_applicable.get_absolute_url(), "plan-not-applicable")
+    run.goto(f"{here.get_absolute_url()}print/", "print")
+    run.goto(f"{hukou_place.get_absolute_url()}print/", "print-apply-at-hukou-place")
+    run.goto("/plan/", "lookup")
+    run.goto("/plan/?code=", "lookup-empty-code")
+    run.goto("/plan/?code=ZZZZZ-ZZZZZ-ZZZZZ", "lookup-not-found")
+    run.goto("/no-such-page/", "404")
+
+    # The 500 page is what Django renders, without a request, when a view fails.
+    error_page = render_to_string("500.html")
+    run.page.route("**/server-error/", lambda route: route.fulfill(
+        status=500, body=error_page, content_type="text/html; charset=utf-8"))
+    run.goto("/server-error/", "500")
+    run.assert_clean()
+
+
+@pytest.mark.parametrize("device", DEVICE_NAMES)
+def test_staff_pages(audit, stored_plan, counter, device):
+    office, clerk = counter
+    accepted = stored_plan(journey_answers())
+    waiting = stored_plan(journey_answers())
+    staff_services.open_application(plan=accepted, office=office, user=clerk, applicant_name="张三丰",
+                                    applicant_phone="13812345678",
+                                    today=today() - datetime.timedelta(days=90))
+    run = audit(device)
+    page = run.page
+
+    run.goto("/staff/login/", "staff-login")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("wrong password")
+    press(page, page.get_by_role("button", name="登录"))
+    expect(page.get_by_role("alert")).to_be_visible()
+    run.check("staff-login-with-error")
+    page.get_by_label("密码").fill(PASSWORD)
+    press(page, page.get_by_role("button", name="登录"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("受理点工作台")
+    run.check("staff-desk")
+    run.goto("/staff/lookup/?code=ZZZZZ", "staff-desk-lookup-error")
+    run.goto(f"/staff/plan/{waiting.code}/", "staff-plan")
+    run.goto(f"/staff/plan/{accepted.code}/", "staff-plan-accepted")
+    run.goto(f"/staff/applications/{accepted.code}/", "staff-application")
+    run.goto("/staff/overdue/", "staff-overdue")
+
+    # Signed in without the desk permission: the 403 page.
+    run.context.clear_cookies()
+    run.goto("/staff/login/", "staff-login")
+    page.get_by_label("用户名").fill("visitor")
+    page.get_by_label("密码").fill(PASSWORD)
+    press(page, page.get_by_role("button", name="登录"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("无法打开这个页面")
+    run.check("403")
+    run.assert_clean()
+
+
+def test_every_check_fails_on_a_bad_page(audit):
+    """The checkers are wired up: a page with known faults fails both."""
+    run = audit("phone")
+    bad = ('<!doctype html><html><head><title>bad</title></head><body>'
+           '<h1>bad</h1><img src="/static/favicon.svg"><p><div>block in p</div></p>'
+           '<form action=""><input type="text"></form></body></html>')
+    run.page.route("**/bad-page/", lambda route: route.fulfill(
+        status=200, body=bad, content_type="text/html; charset=utf-8"))
+    run.goto("/bad-page/", "bad")
+    report = "\n".join(run.problems)
+    for fault in ("html-has-lang", "image-alt", "label", "“p” end tag", "action"):
+        assert fault in report, report
