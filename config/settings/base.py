@@ -164,8 +164,17 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": ["'none'"],
     "object-src": ["'none'"],
 }
-# Per path prefix, a policy replacing the one above (none needed so far: the Django admin runs under it).
-CONTENT_SECURITY_POLICY_PREFIXES = {}
+# Per path prefix, a policy replacing the one above. Django's own admin runs under the strict
+# policy (checked in tests/browser/test_csp.py). The one exception is ours: the condition box
+# in procedures/admin.py sets a monospace font in a style attribute. Allow exactly that value,
+# by hash, on style attributes, in the admin only; drop this once the rule moves into a stylesheet.
+CONTENT_SECURITY_POLICY_PREFIXES = {
+    "/admin/": {
+        **CONTENT_SECURITY_POLICY,
+        # sha256 of "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;"
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-2CFKUKBFzSRywOOK2GJpxxz+zMm/OTHNkTCCy6kSeL8='"],
+    },
+}
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 # Seconds a client is asked to wait (Retry-After) while the database is unreachable.
 DATABASE_UNAVAILABLE_RETRY_AFTER = 30
