@@ -7,7 +7,7 @@ STAMP := $(VENV)/.requirements-installed
 PORT := $(or $(PORT),8000)
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 
-.PHONY: install run test lint
+.PHONY: install run test lint bench soak
 
 install: $(STAMP)
 
@@ -29,3 +29,13 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Throughput of the main pages against a hello-world ceiling, and the engine alone (prints figures;
+# not part of `make test`). BENCH_DATABASE_URL chooses the database (default: SQLite in a temp dir).
+bench: install
+	bash bench/run.sh
+
+# SOAK_SECONDS (default 600) at 64 users on a fresh PostgreSQL database `soak`, PostgreSQL restarted half-way.
+soak: install
+	@test -x $(BIN)/locust || $(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements-bench.txt
+	bash bench/soak.sh

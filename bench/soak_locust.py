@@ -208,8 +208,8 @@ class Clerk(Base):
             token = self.token(r.text)
         data = {"username": os.environ["SOAK_CLERK"], "password": os.environ["SOAK_CLERK_PASSWORD"],
                 "csrfmiddlewaretoken": token}
-        with self.client.post("/staff/login/", data=urlencode(data), headers=FORM, name="/staff/login/ POST", allow_redirects=False,
-                              catch_response=True) as r:
+        with self.client.post("/staff/login/", data=urlencode(data), headers=FORM, name="/staff/login/ POST",
+                              allow_redirects=False, catch_response=True) as r:
             self.signed_in = ok(r, 302)
 
     @task
