@@ -10,6 +10,6 @@ def published_procedures_check(app_configs=None, **kwargs):
     from .validation import check_procedures
 
     try:
-        return check_procedures(Procedure.objects.filter(is_published=True))
+        return check_procedures(Procedure.objects.filter(status=Procedure.Status.PUBLISHED))
     except DatabaseError:
         return []

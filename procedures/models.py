@@ -4,6 +4,7 @@ Every content record carries its source, its confidence and the date it was last
 checked, because much of this comes from local or secondary sources and the
 applicant must be told when a fact is not verified.
 """
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -65,7 +66,17 @@ slug_validator = RegexValidator(r"^[a-z0-9_]+$", _("只能使用小写字母、�
 
 
 class Procedure(Sourced):
-    """One way of getting a card, as a state machine; one row per version."""
+    """One way of getting a card, as a state machine; one row per version.
+
+    Admins edit a draft; publishing freezes it. The live version of a slug on a
+    day is the published version with the latest ``effective_from`` on or before
+    that day, so a version can be published ahead of the day it takes effect.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        RETIRED = "retired", _("已停用")
 
     class Outcome(models.TextChoices):
         APPLY_HERE = "apply_here", _("在居住地（或户籍地本地）办理")
@@ -78,7 +89,12 @@ class Procedure(Sourced):
 
     slug = models.SlugField(_("标识"), max_length=64)
     version = models.PositiveIntegerField(_("版本号"), default=1)
-    is_published = models.BooleanField(_("已发布"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT,
+        help_text=_("已发布和已停用的版本不能再修改；要改动，请新建草稿。"))
+    effective_from = models.DateField(
+        _("生效日期"), null=True, blank=True,
+        help_text=_("发布后从这一天起对申请人生效（可以是将来的日期）。"))
     name = models.CharField(_("名称"), max_length=200)
     summary = models.TextField(_("简介"), blank=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.MAIN)
@@ -91,6 +107,17 @@ class Procedure(Sourced):
         _("缓存标记"), default=0, editable=False,
         help_text=_("本流程下任一记录改动时换成新的随机值，用于刷新缓存。"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="+", verbose_name=_("创建人"))
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+        verbose_name=_("复制自"))
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="+", verbose_name=_("发布人"))
 
     class Meta:
         verbose_name = _("办理流程")
@@ -99,11 +126,28 @@ class Procedure(Sourced):
         constraints = [
             models.UniqueConstraint(fields=["slug", "version"], name="procedure_slug_version_unique"),
             models.UniqueConstraint(
-                fields=["slug"], condition=Q(is_published=True), name="procedure_one_published_version"),
+                fields=["slug", "effective_from"], condition=Q(status="published"),
+                name="procedure_one_published_version_per_day",
+                violation_error_message=_("同一流程在同一生效日期只能有一个已发布版本。")),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(status="draft"), name="procedure_one_draft",
+                violation_error_message=_("同一流程同时只能有一个草稿。")),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(effective_from__isnull=False),
+                name="procedure_published_has_effective_date",
+                violation_error_message=_("已发布的版本必须有生效日期。")),
         ]
 
     def __str__(self):
         return f"{self.name}（{self.slug} v{self.version}）"
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
 
 
 class ProcedurePart(Sourced):

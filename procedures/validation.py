@@ -31,6 +31,13 @@ CHECK_IDS = {
     "W006": gettext_lazy("在本地办理的流程应有“证件可领取”里程碑"),
 }
 
+# Checks on what is published or imported rather than on the graph itself.
+PUBLISH_CHECK_IDS = {
+    "E100": gettext_lazy("导入的文件必须是本系统导出的格式"),
+    "E101": gettext_lazy("导入的每条记录都必须通过字段校验"),
+    "E102": gettext_lazy("生效日期不能早于今天"),
+}
+
 
 def _error(code, message, obj, hint=None):
     return checks.Error(message, hint=hint, obj=obj, id=f"procedures.{code}")
@@ -92,7 +99,7 @@ def _condition_errors(procedure):
     return found
 
 
-def _subprocedure_errors(procedure, states):
+def _subprocedure_errors(procedure, states, publishing, today):
     found = []
     for state in states:
         sub = state.subprocedure
@@ -102,17 +109,24 @@ def _subprocedure_errors(procedure, states):
             found.append(_error("E007", _("环节 %(state)s 调用的 %(sub)s 不是子流程。") % {
                 "state": state.code, "sub": sub}, state))
             continue
-        if procedure.is_published and not Procedure.objects.filter(slug=sub.slug, is_published=True).exists():
-            found.append(_error("E007", _("环节 %(state)s 调用的子流程 %(sub)s 尚未发布。") % {
-                "state": state.code, "sub": sub.slug}, state))
+        needs_live = publishing or procedure.status == Procedure.Status.PUBLISHED
+        live = Procedure.objects.filter(
+            slug=sub.slug, status=Procedure.Status.PUBLISHED, effective_from__lte=today).exists()
+        if needs_live and not live:
+            found.append(_error("E007", _("环节 %(state)s 调用的子流程 %(sub)s 在 %(day)s 尚未发布生效。") % {
+                "state": state.code, "sub": sub.slug, "day": today.isoformat()}, state))
         if sub.state_set.filter(subprocedure__isnull=False).exists():
             found.append(_error("E007", _("子流程 %(sub)s 又调用了子流程，不允许嵌套。") % {
                 "sub": sub.slug}, state))
     return found
 
 
-def check_procedure(procedure, today=None):
-    """Return the list of check messages for one procedure version."""
+def check_procedure(procedure, today=None, *, publishing=False):
+    """Return the list of check messages for one procedure version.
+
+    ``today`` is the day the content is judged for (a fee in force, a sub-procedure
+    live); ``publishing`` judges a draft as if it were being published.
+    """
     today = today or datetime.date.today()
     states = list(procedure.state_set.select_related("subprocedure"))
     transitions = list(procedure.transition_set.all())
@@ -161,7 +175,7 @@ def check_procedure(procedure, today=None):
             found.append(_error("E004", _("从环节 %(s)s 出发走不到任何终止环节。") % {"s": state}, state))
 
     found.extend(_condition_errors(procedure))
-    found.extend(_subprocedure_errors(procedure, states))
+    found.extend(_subprocedure_errors(procedure, states, publishing, today))
 
     for state in states:
         options = planned.get(state.pk)

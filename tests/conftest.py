@@ -112,5 +112,5 @@ def seeded_catalogue(db):
     """Return the catalogue of the procedures seeded by the data migrations."""
     from procedures.selectors import load_catalogue
 
-    assert Procedure.objects.filter(is_published=True).exists()
+    assert Procedure.objects.filter(status=Procedure.Status.PUBLISHED).exists()
     return load_catalogue()

@@ -13,7 +13,8 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"test-procedure-{n}")
     name = factory.Sequence(lambda n: f"测试流程 {n}")
     version = 1
-    is_published = True
+    status = models.Procedure.Status.PUBLISHED
+    effective_from = datetime.date(2004, 1, 1)
     priority = 100
     confidence = models.Confidence.VERIFIED
 

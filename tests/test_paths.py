@@ -84,7 +84,7 @@ KNOWN_UNREACHABLE = {}
 def test_cases_cover_seeded_content():
     catalogue = load_catalogue()
     by_slug = {p.slug: p for p in catalogue.main} | dict(catalogue.subs)
-    published = Procedure.objects.filter(is_published=True)
+    published = Procedure.objects.filter(status=Procedure.Status.PUBLISHED)
     main_slugs = set(published.filter(kind=Procedure.Kind.MAIN).values_list("slug", flat=True))
 
     def rows(queryset, *fields):

@@ -118,7 +118,7 @@ def main_as_subprocedure(p):
 
 
 def unpublished_subprocedure(p):
-    sub = ProcedureFactory(slug="draft-sub", kind=Procedure.Kind.SUB, is_published=False)
+    sub = ProcedureFactory(slug="draft-sub", kind=Procedure.Kind.SUB, status=Procedure.Status.DRAFT, effective_from=None)
     chain(sub, "sub_start", "sub_end")
     review = state(p, "review")
     review.subprocedure = sub
@@ -249,13 +249,13 @@ def test_subprocedure_kind_is_not_checked_for_fees_or_deadlines(db):
 
 @pytest.mark.django_db
 def test_seeded_procedures_have_no_errors_and_no_warnings():
-    assert Procedure.objects.filter(is_published=True).count() == 9
+    assert Procedure.objects.filter(status=Procedure.Status.PUBLISHED).count() == 9
     assert check_procedures(today=TODAY) == []
 
 
 def break_seeded():
     """Leave cross-region-renewal's "produce" stage without a way out."""
-    procedure = Procedure.objects.get(slug="cross-region-renewal", is_published=True)
+    procedure = Procedure.objects.get(slug="cross-region-renewal", status=Procedure.Status.PUBLISHED)
     produce = State.objects.get(procedure=procedure, code="produce")
     deleted, _ = Transition.objects.filter(source_state=produce).delete()
     assert deleted
@@ -292,7 +292,7 @@ def test_command_exits_1_and_prints_the_id_on_stderr():
 
 @pytest.mark.django_db
 def test_command_published_option_skips_broken_drafts():
-    draft = ProcedureFactory(slug="draft", is_published=False)
+    draft = ProcedureFactory(slug="draft", status=Procedure.Status.DRAFT, effective_from=None)
     StateFactory(procedure=draft, code="lonely")  # no initial state, no way out
     out, _err = run_command("--published")
     assert "0 errors" in out
@@ -322,7 +322,7 @@ def test_system_check_reports_a_broken_published_procedure():
 
 @pytest.mark.django_db
 def test_system_check_ignores_unpublished_versions():
-    draft = ProcedureFactory(slug="draft", is_published=False)
+    draft = ProcedureFactory(slug="draft", status=Procedure.Status.DRAFT, effective_from=None)
     StateFactory(procedure=draft, code="lonely")
     assert procedure_messages(checks.run_checks()) == []
 

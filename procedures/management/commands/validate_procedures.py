@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         queryset = Procedure.objects.all()
         if options["published"]:
-            queryset = queryset.filter(is_published=True)
+            queryset = queryset.filter(status=Procedure.Status.PUBLISHED)
         found = check_procedures(queryset)
         errors = [m for m in found if m.is_serious()]
         for message in found:
