@@ -15,8 +15,9 @@ from .models import Plan, new_reference_code
 class RegionLookup:
     """Resolve division codes once per request, and tell where a person would apply."""
 
-    def __init__(self, today=None):
+    def __init__(self, today=None, catalogue=None):
         self.today = today or timezone.localdate()
+        self.catalogue = catalogue
         self._seen = {}
 
     def __call__(self, code):
@@ -38,7 +39,7 @@ class RegionLookup:
             return residence
         facts = engine.derive_facts(answers, today=self.today, hukou=hukou, residence=residence)
         try:
-            outcome = load_catalogue().select(facts).outcome
+            outcome = (self.catalogue or load_catalogue(self.today)).select(facts).outcome
         except engine.NoProcedure:
             return residence
         return {"apply_here": residence, "apply_at_hukou_place": hukou}.get(outcome)
@@ -126,12 +127,17 @@ def plan_to_dict(plan, *, hukou, residence):
     }
 
 
-def compute_plan(answers, *, today, regions=None):
-    """Return (engine plan, JSON data) for cleaned answers. Pure apart from cached reads."""
-    regions = regions or RegionLookup(today)
+def compute_plan(answers, *, today, regions=None, catalogue=None):
+    """Return (engine plan, JSON data) for cleaned answers. Pure apart from cached reads.
+
+    The procedures used are those live on ``today``, unless a ``catalogue`` is given
+    (an admin previewing a draft).
+    """
+    catalogue = catalogue or load_catalogue(today)
+    regions = regions or RegionLookup(today, catalogue)
     hukou = regions(answers["hukou_region"])
     residence = regions(answers.get("residence_region") or answers["hukou_region"])
-    plan = engine.make_plan(load_catalogue(), answers, today=today, hukou=hukou, residence=residence,
+    plan = engine.make_plan(catalogue, answers, today=today, hukou=hukou, residence=residence,
                             calendar=load_calendar())
     return plan, plan_to_dict(plan, hukou=hukou, residence=residence)
 

@@ -74,10 +74,14 @@ class ApplyWizard(NamedUrlSessionWizardView):
         """Return where to go once a plan is made."""
         return reverse("wizard:plan", kwargs={"code": code})
 
+    def catalogue(self):
+        """Return the procedures to answer against, or None for those live today (a preview overrides)."""
+        return None
+
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.today = timezone.localdate()
-        self.regions = RegionLookup()
+        self.regions = RegionLookup(self.today, self.catalogue())
         self.places = PlaceChoices()
         self._progress = None
 

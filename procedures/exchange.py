@@ -1,0 +1,102 @@
+"""Procedure versions as plain data: for export, import, copies and diffs.
+
+A version's data names no primary keys, version numbers or timestamps, so the
+same content always gives the same data, in any database: states are named by
+code, a sub-procedure by its slug. Lists keep the order the engine reads rows in
+(each model's ``Meta.ordering``, then creation order), and importing creates rows
+in that order, so an export, import and export again give identical documents.
+"""
+import datetime
+import json
+
+from .models import (
+    Fee,
+    Notice,
+    Procedure,
+    Requirement,
+    State,
+    TimeLimit,
+    Transition,
+    UrgentOption,
+    ValidityRule,
+)
+
+FORMAT = "shenfenzheng-procedures"
+FORMAT_VERSION = 1
+
+# Section name in the document -> model, in the order rows are created on import.
+PARTS = {
+    "states": State,
+    "transitions": Transition,
+    "requirements": Requirement,
+    "fees": Fee,
+    "notices": Notice,
+    "urgent_options": UrgentOption,
+    "validity_rules": ValidityRule,
+    "time_limits": TimeLimit,
+}
+# Fields of a version that are bookkeeping, not content.
+PROCEDURE_BOOKKEEPING = {
+    "id", "version", "status", "cache_token", "updated_at", "created_at", "created_by", "based_on",
+    "published_at", "published_by",
+}
+STATE_REFERENCES = ("source_state", "target_state")
+
+
+def content_fields(model):
+    """Return the names of the fields that carry a row's content (no keys or bookkeeping)."""
+    skip = PROCEDURE_BOOKKEEPING if model is Procedure else {"id", "procedure"}
+    return [field.name for field in model._meta.concrete_fields if field.name not in skip]
+
+
+def _plain(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _row_data(row, model, state_codes):
+    data = {}
+    for name in content_fields(model):
+        if name in STATE_REFERENCES:
+            data[name] = state_codes.get(getattr(row, f"{name}_id"))
+        elif name == "subprocedure":
+            data[name] = row.subprocedure.slug if row.subprocedure_id else None
+        else:
+            data[name] = _plain(getattr(row, name))
+    return data
+
+
+def part_rows(procedure, model):
+    """Return a version's rows of one part, in the order the engine reads them."""
+    rows = model.objects.filter(procedure=procedure)
+    if model is State:
+        rows = rows.select_related("subprocedure")
+    ordering = [name for name in model._meta.ordering if name != "procedure"]
+    return list(rows.order_by(*ordering, "pk"))
+
+
+def version_data(procedure):
+    """Return one version's content as JSON-ready data."""
+    data = _row_data(procedure, Procedure, {})
+    states = part_rows(procedure, State)
+    codes = {state.pk: state.code for state in states}
+    for section, model in PARTS.items():
+        rows = states if model is State else part_rows(procedure, model)
+        data[section] = [_row_data(row, model, codes) for row in rows]
+    return data
+
+
+def document(procedures):
+    """Return the export document for these versions, sorted by slug and effective date."""
+    items = sorted(procedures, key=lambda p: (p.slug, p.effective_from or datetime.date.min, p.version))
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "procedures": [version_data(procedure) for procedure in items],
+    }
+
+
+def dumps(data):
+    """Return a document as stable, readable JSON text."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

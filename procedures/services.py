@@ -1,0 +1,313 @@
+"""Writes on procedures: drafts, publishing, restoring and importing versions.
+
+A published version is never changed again: plans and applications point at it.
+Every change goes into a draft, a deep copy with the next version number, which
+is checked and published whole. These functions are the only writers of a
+version's status; the admin calls them.
+"""
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import exchange
+from .models import Procedure, State
+from .validation import check_procedure
+
+CONDITION_FIELDS = {"condition", "applies_when"}
+
+
+class ProcedureLocked(Exception):
+    """The version is published or retired, so it cannot change."""
+
+
+class PublishRefused(Exception):
+    """Publishing would break the rules; ``problems`` holds check messages (with ids)."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{p.id} {p.msg}" for p in self.problems))
+
+
+class ImportRefused(PublishRefused):
+    """A document cannot be imported; nothing was changed."""
+
+
+class Problem:
+    """A check message for content that is not in the database (an import's rows)."""
+
+    def __init__(self, id, msg, obj=None, hint=""):
+        self.id, self.msg, self.obj, self.hint = id, msg, obj, hint
+
+    def is_serious(self):
+        return True
+
+    def __repr__(self):
+        return f"<Problem {self.id} {self.msg}>"
+
+
+def ensure_draft(procedure):
+    """Raise ``ProcedureLocked`` unless the version is a draft."""
+    if procedure.status != Procedure.Status.DRAFT:
+        raise ProcedureLocked(_("%(procedure)s 已发布，不能修改；请新建草稿。") % {"procedure": procedure})
+
+
+def open_draft(slug):
+    """Return the draft of a slug, if one is being edited."""
+    return Procedure.objects.filter(slug=slug, status=Procedure.Status.DRAFT).first()
+
+
+def _next_version(slug):
+    return (Procedure.objects.filter(slug=slug).aggregate(top=Max("version"))["top"] or 0) + 1
+
+
+def _create_parts(procedure, data, *, subprocedures=None):
+    """Create a version's parts from exported data; return (rows, problems).
+
+    Each row is validated as the admin validates it; ``subprocedures`` maps a slug
+    to the row a state's sub-procedure should point at (by default the newest
+    published version of that slug).
+    """
+    problems = []
+    states = {}
+    created = []
+    for section, model in exchange.PARTS.items():
+        for index, item in enumerate(data.get(section) or []):
+            where = f"{procedure.slug} {section}[{index}]"
+            if not isinstance(item, dict):
+                problems.append(Problem("procedures.E100", _("%(where)s：应为对象。") % {"where": where}))
+                continue
+            unknown = set(item) - set(exchange.content_fields(model))
+            if unknown:
+                problems.append(Problem("procedures.E100", _("%(where)s：未知的字段 %(fields)s。") % {
+                    "where": where, "fields": ", ".join(sorted(unknown))}))
+                continue
+            values = dict(item)
+            for name in exchange.STATE_REFERENCES:
+                if name in values:
+                    code = values.pop(name)
+                    if code not in states:
+                        problems.append(Problem("procedures.E101", _("%(where)s：环节“%(code)s”不存在。") % {
+                            "where": where, "code": code}))
+                        values = None
+                        break
+                    values[name] = states[code]
+            if values is None:
+                continue
+            if "subprocedure" in values:
+                slug = values.pop("subprocedure")
+                if slug:
+                    sub = (subprocedures or {}).get(slug) or _newest_published(slug)
+                    if sub is None:
+                        problems.append(Problem("procedures.E007", _(
+                            "%(where)s：调用的子流程 %(slug)s 不存在。") % {"where": where, "slug": slug}))
+                        continue
+                    values["subprocedure"] = sub
+            row = model(procedure=procedure, **values)
+            row_problems = _validate(row, where)
+            if row_problems:
+                problems.extend(row_problems)
+                continue
+            row.save()
+            created.append(row)
+            if model is State:
+                states[row.code] = row
+    return created, problems
+
+
+def _newest_published(slug):
+    return (Procedure.objects.filter(slug=slug).exclude(status=Procedure.Status.DRAFT)
+            .order_by("-effective_from", "-version").first())
+
+
+def _validate(row, where):
+    """Return the field errors of an unsaved row as problems (conditions as E005, the rest E101)."""
+    try:
+        row.full_clean()
+    except ValidationError as error:
+        problems = []
+        for field, messages in error.message_dict.items():
+            check = "procedures.E005" if field in CONDITION_FIELDS else "procedures.E101"
+            label = "" if field == NON_FIELD_ERRORS else f" {field}"
+            for message in messages:
+                problems.append(Problem(check, f"{where}{label}：{message}"))
+        return problems
+    return []
+
+
+@transaction.atomic
+def draft_create(*, source, user=None):
+    """Return a new draft: a deep copy of ``source`` with the next version number.
+
+    Every part is copied, transitions keep pointing at the copies of their states,
+    and a state's sub-procedure keeps pointing at the same version row (the engine
+    calls the sub-procedure by slug, so the version live on the day is used).
+    """
+    list(Procedure.objects.select_for_update().filter(slug=source.slug))
+    existing = open_draft(source.slug)
+    if existing is not None:
+        raise ProcedureLocked(_("%(slug)s 已有草稿 v%(version)d：请先发布或删除它。") % {
+            "slug": source.slug, "version": existing.version})
+    data = exchange.version_data(source)
+    fields = {name: getattr(source, name) for name in exchange.content_fields(Procedure)}
+    fields["effective_from"] = None
+    draft = Procedure.objects.create(
+        **fields, version=_next_version(source.slug), status=Procedure.Status.DRAFT, created_by=user,
+        based_on=source)
+    subprocedures = {state.subprocedure.slug: state.subprocedure
+                     for state in source.state_set.select_related("subprocedure") if state.subprocedure_id}
+    _rows, problems = _create_parts(draft, data, subprocedures=subprocedures)
+    if problems:  # the source itself was saved around the validators; copy it as it is
+        raise PublishRefused(problems)
+    return draft
+
+
+def draft_restore(*, source, user=None):
+    """Return a new draft with the content of an old version (a copy; the old one stays as it was)."""
+    return draft_create(source=source, user=user)
+
+
+@transaction.atomic
+def draft_delete(*, procedure):
+    """Delete a draft and its parts."""
+    ensure_draft(procedure)
+    procedure.delete()
+
+
+def publish_checks(procedure, effective_from):
+    """Return the check messages a publish on ``effective_from`` would produce."""
+    return check_procedure(procedure, today=effective_from, publishing=True)
+
+
+@transaction.atomic
+def procedure_publish(*, procedure, user=None, effective_from=None, today=None, allow_past=False):
+    """Publish a draft to take effect on ``effective_from`` (today by default); return the warnings.
+
+    Refuses (``PublishRefused``) while any graph check reports an error. Published
+    versions of the slug that would take effect on or after that day are retired
+    (the new version replaces them), and so are versions nobody can use any more.
+    """
+    today = today or timezone.localdate()
+    effective_from = effective_from or today
+    list(Procedure.objects.select_for_update().filter(slug=procedure.slug))
+    procedure.refresh_from_db()
+    ensure_draft(procedure)
+    if effective_from < today and not allow_past:
+        raise PublishRefused([Problem("procedures.E102", _("生效日期不能早于今天（%(today)s）。") % {
+            "today": today.isoformat()}, procedure)])
+    found = publish_checks(procedure, effective_from)
+    errors = [message for message in found if message.is_serious()]
+    if errors:
+        raise PublishRefused(errors)
+    siblings = Procedure.objects.filter(slug=procedure.slug, status=Procedure.Status.PUBLISHED)
+    siblings.filter(effective_from__gte=effective_from).update(status=Procedure.Status.RETIRED)
+    procedure.status = Procedure.Status.PUBLISHED
+    procedure.effective_from = effective_from
+    procedure.published_by = user
+    procedure.published_at = timezone.now()
+    procedure.save(update_fields=["status", "effective_from", "published_by", "published_at", "updated_at"])
+    _retire_superseded(procedure.slug, today)
+    return [message for message in found if not message.is_serious()]
+
+
+def _retire_superseded(slug, today):
+    """Retire published versions that a version already in effect has replaced for good."""
+    in_effect = (Procedure.objects.filter(slug=slug, status=Procedure.Status.PUBLISHED, effective_from__lte=today)
+                 .order_by("-effective_from", "-version").first())
+    if in_effect is not None:
+        (Procedure.objects.filter(slug=slug, status=Procedure.Status.PUBLISHED,
+                                  effective_from__lt=in_effect.effective_from)
+         .update(status=Procedure.Status.RETIRED))
+
+
+def _content(data):
+    return {key: value for key, value in data.items() if key != "effective_from"}
+
+
+def _document_problems(document):
+    if not isinstance(document, dict) or document.get("format") != exchange.FORMAT:
+        return [Problem("procedures.E100", _("不是本系统导出的流程文件（缺少 format: %(format)s）。") % {
+            "format": exchange.FORMAT})]
+    if document.get("format_version") != exchange.FORMAT_VERSION:
+        return [Problem("procedures.E100", _("不支持的文件版本 %(version)s。") % {
+            "version": document.get("format_version")})]
+    items = document.get("procedures")
+    if not isinstance(items, list):
+        return [Problem("procedures.E100", _("procedures 应为列表。"))]
+    problems, seen = [], set()
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("slug"), str) or not item["slug"]:
+            problems.append(Problem("procedures.E100", _("procedures[%(i)d]：缺少 slug。") % {"i": index}))
+            continue
+        try:
+            effective = datetime.date.fromisoformat(item.get("effective_from") or "")
+        except (TypeError, ValueError):
+            problems.append(Problem("procedures.E100", _("%(slug)s：effective_from 须为 YYYY-MM-DD。") % {
+                "slug": item["slug"]}))
+            continue
+        key = (item["slug"], effective)
+        if key in seen:
+            problems.append(Problem("procedures.E100", _("%(slug)s 在 %(day)s 出现了两次。") % {
+                "slug": item["slug"], "day": effective.isoformat()}))
+        seen.add(key)
+        unknown = set(item) - set(exchange.content_fields(Procedure)) - set(exchange.PARTS)
+        if unknown:
+            problems.append(Problem("procedures.E100", _("%(slug)s：未知的字段 %(fields)s。") % {
+                "slug": item["slug"], "fields": ", ".join(sorted(unknown))}))
+    return problems
+
+
+@transaction.atomic
+def procedures_import(*, document, user=None, today=None):
+    """Import an export document, all or nothing; return the versions it published.
+
+    A procedure identical to the published version with the same effective date is
+    left alone; any other becomes a new version, checked and published as an admin
+    would publish it. On any problem nothing changes and ``ImportRefused`` lists them.
+    """
+    today = today or timezone.localdate()
+    problems = _document_problems(document)
+    if problems:
+        raise ImportRefused(problems)
+    # Sub-procedures first: a main procedure's check needs the sub-procedure it calls.
+    items = sorted(document["procedures"],
+                   key=lambda item: (item.get("kind") != Procedure.Kind.SUB, item["slug"], item["effective_from"]))
+    published = []
+    for item in items:
+        slug, effective_from = item["slug"], datetime.date.fromisoformat(item["effective_from"])
+        draft_in_the_way = open_draft(slug)
+        if draft_in_the_way is not None:
+            problems.append(Problem("procedures.E100", _("%(slug)s 有未发布的草稿 v%(version)d，请先发布或删除它。") % {
+                "slug": slug, "version": draft_in_the_way.version}))
+            continue
+        fields = {name: item[name] for name in exchange.content_fields(Procedure) if name in item}
+        fields["effective_from"] = None
+        draft = Procedure(**fields, version=_next_version(slug), status=Procedure.Status.DRAFT, created_by=user)
+        row_problems = _validate(draft, slug)
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        draft.save()
+        _rows, row_problems = _create_parts(draft, item)
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        same_day = Procedure.objects.filter(
+            slug=slug, status=Procedure.Status.PUBLISHED, effective_from=effective_from).first()
+        if same_day is not None and _content(exchange.version_data(same_day)) == _content(
+                exchange.version_data(draft)):
+            draft.delete()
+            continue
+        try:
+            procedure_publish(procedure=draft, user=user, effective_from=effective_from, today=today,
+                              allow_past=True)
+        except PublishRefused as refusal:
+            problems.extend(refusal.problems)
+            continue
+        published.append(draft)
+    if problems:
+        raise ImportRefused(problems)
+    return published
