@@ -1,7 +1,9 @@
 """The admin where content admins keep procedures, fees, regions and the calendar right.
 
-Conditions are edited as pretty-printed JSON; saving a procedure runs the graph
-checks (``validation.check_procedure``) and reports each result by its stable id.
+Conditions are edited as pretty-printed JSON and shown in words beside it; saving a
+procedure runs the graph checks (``validation.check_procedure``) and reports each
+result by its stable id. Only drafts can be edited: a published or retired version
+is shown read-only, with buttons to copy it into a new draft (``admin_versions``).
 """
 import json
 
@@ -15,7 +17,11 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors, services
+from .admin_versions import VersionAdminMixin
 from .conditions import COMPARISONS
+from .describe import describe_condition
+from .diagram import render_svg
 from .facts import FACTS, PHASE_OF_MODEL
 from .models import (
     CalendarDay,
@@ -212,8 +218,32 @@ def _edited_procedure_id(request):
     return unquote(object_id) if object_id else None
 
 
-class PartInline(ContentFormMixin, CachedChoicesMixin, admin.StackedInline):
+def _is_locked(obj):
+    """Return True if ``obj`` is a procedure version that may no longer change."""
+    return obj is not None and getattr(obj, "status", Procedure.Status.DRAFT) != Procedure.Status.DRAFT
+
+
+@admin.display(description=_("条件（文字）"))
+def condition_words(obj):
+    return describe_condition(obj.condition) if obj is not None and obj.pk else "—"
+
+
+class DraftOnlyInlineMixin:
+    """Rows of a published or retired version are read-only."""
+
+    def has_add_permission(self, request, obj=None):
+        return not _is_locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_locked(obj) and super().has_delete_permission(request, obj)
+
+
+class PartInline(DraftOnlyInlineMixin, ContentFormMixin, CachedChoicesMixin, admin.StackedInline):
     extra = 0
+    readonly_fields = [condition_words]
 
 
 class StateInline(PartInline):
@@ -231,9 +261,13 @@ class StateInline(PartInline):
         (_("来源"), {"fields": [SOURCED_FIELDS]}),
     ]
 
+    readonly_fields = []
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "subprocedure":
-            subprocedures = Procedure.objects.filter(kind=Procedure.Kind.SUB)
+            # Called by slug: the version live on the day is used, whichever row is chosen here.
+            subprocedures = Procedure.objects.filter(kind=Procedure.Kind.SUB).exclude(
+                status=Procedure.Status.RETIRED)
             procedure_id = _edited_procedure_id(request)
             if procedure_id:
                 own_slug = Procedure.objects.filter(pk=procedure_id).values("slug")
@@ -274,11 +308,13 @@ class TransitionFormSet(BaseInlineFormSet):
         return ids
 
 
-class TransitionInline(ContentFormMixin, CachedChoicesMixin, admin.TabularInline):
+class TransitionInline(DraftOnlyInlineMixin, ContentFormMixin, CachedChoicesMixin, admin.TabularInline):
     model = Transition
     formset = TransitionFormSet
     extra = 0
-    fields = ["source_state", "target_state", "label", "kind", "priority", "condition", *SOURCED_FIELDS]
+    fields = ["source_state", "target_state", "label", "kind", "priority", "condition", condition_words,
+              *SOURCED_FIELDS]
+    readonly_fields = [condition_words]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source_state", "target_state")
@@ -299,7 +335,7 @@ class RequirementInline(PartInline):
             ("code", "name", "order"),
             ("form", "quantity", "any_of_group", "handed_back"),
             "description",
-            "condition",
+            ("condition", condition_words),
         ]}),
         (_("来源"), {"fields": [SOURCED_FIELDS]}),
     ]
@@ -312,7 +348,7 @@ class FeeInline(PartInline):
             ("code", "label", "priority"),
             ("amount_yuan", "is_waiver"),
             ("valid_from", "valid_to"),
-            "condition",
+            ("condition", condition_words),
         ]}),
         (_("来源"), {"fields": [SOURCED_FIELDS]}),
     ]
@@ -321,7 +357,7 @@ class FeeInline(PartInline):
 class NoticeInline(PartInline):
     model = Notice
     fieldsets = [
-        (None, {"fields": [("code", "title", "severity", "order"), "text", "condition"]}),
+        (None, {"fields": [("code", "title", "severity", "order"), "text", ("condition", condition_words)]}),
         (_("来源"), {"fields": [SOURCED_FIELDS]}),
     ]
 
@@ -329,36 +365,73 @@ class NoticeInline(PartInline):
 class UrgentOptionInline(PartInline):
     model = UrgentOption
     fieldsets = [
-        (None, {"fields": [("code", "title", "fee_yuan", "order"), "text", "condition"]}),
+        (None, {"fields": [("code", "title", "fee_yuan", "order"), "text", ("condition", condition_words)]}),
         (_("来源"), {"fields": [SOURCED_FIELDS]}),
     ]
 
 
-class ValidityRuleInline(ContentFormMixin, admin.TabularInline):
+class ValidityRuleInline(DraftOnlyInlineMixin, ContentFormMixin, admin.TabularInline):
     model = ValidityRule
     extra = 0
-    fields = ["min_age", "max_age", "years", "condition", *SOURCED_FIELDS]
+    fields = ["min_age", "max_age", "years", "condition", condition_words, *SOURCED_FIELDS]
+    readonly_fields = [condition_words]
 
 
-class TimeLimitInline(ContentFormMixin, admin.TabularInline):
+class TimeLimitInline(DraftOnlyInlineMixin, ContentFormMixin, admin.TabularInline):
     model = TimeLimit
     extra = 0
-    fields = ["kind", "amount", "unit", "label", "priority", "condition", *SOURCED_FIELDS]
+    fields = ["kind", "amount", "unit", "label", "priority", "condition", condition_words, *SOURCED_FIELDS]
+    readonly_fields = [condition_words]
+
+
+class ProcedureForm(forms.ModelForm):
+    """A new procedure starts as draft v1 of a new slug; an existing slug gets new drafts by copying."""
+
+    class Meta:
+        model = Procedure
+        fields = ["name", "slug", "kind", "outcome", "priority", "summary", "applies_when", *SOURCED_FIELDS]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if self.instance.pk is None and Procedure.objects.filter(slug=slug).exists():
+            raise ValidationError(_("标识“%(slug)s”已有版本：请打开它的现行版本，点“新建草稿”。"),
+                                  params={"slug": slug}, code="slug_taken")
+        return slug
+
+
+@admin.display(description=_("适用条件（文字）"))
+def applies_when_words(obj):
+    return describe_condition(obj.applies_when) if obj is not None and obj.pk else "—"
+
+
+@admin.display(description=_("现状"))
+def standing(obj):
+    return selectors.VERSION_STATUS_LABELS[selectors.version_status(obj)]
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(ContentFormMixin, admin.ModelAdmin):
+class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
+    form = ProcedureForm
     list_display = [
-        "name", "slug", "version", "is_published", "kind", "outcome", "priority", *SOURCED_COLUMNS]
-    list_filter = ["is_published", "kind", "outcome", "confidence"]
+        "name", "slug", "version", "status", "effective_from", "kind", "outcome", "priority",
+        "published_by", "published_at", *SOURCED_COLUMNS]
+    list_filter = ["status", "kind", "outcome", "confidence"]
+    list_select_related = ["published_by"]
     search_fields = ["name", "slug", "summary"]
+    readonly_fields = [
+        "version", "status", "effective_from", "created_by", "created_at", "based_on", "published_by",
+        "published_at", applies_when_words]
     fieldsets = [
         (None, {"fields": [
             ("name", "slug", "version"),
             ("kind", "outcome", "priority"),
-            "is_published",
             "summary",
-            "applies_when",
+            ("applies_when", applies_when_words),
+        ]}),
+        (_("版本"), {"fields": [
+            ("status", "effective_from"),
+            ("created_by", "created_at", "based_on"),
+            ("published_by", "published_at"),
         ]}),
         (_("来源"), {"fields": [SOURCED_FIELDS]}),
     ]
@@ -369,11 +442,41 @@ class ProcedureAdmin(ContentFormMixin, admin.ModelAdmin):
     actions = ["check_selected"]
     save_on_top = True
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("slug")  # a version belongs to its slug for good
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_locked(obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.ensure_draft(Procedure.objects.get(pk=obj.pk))
+        else:
+            obj.status = Procedure.Status.DRAFT
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["facts_table"] = _facts_table()
         context["operator_table"] = [
             {"name": name, "label": label} for name, label in {**GROUP_LABELS, **OPERATOR_LABELS}.items()]
         context["check_rows"] = _check_rows(obj) if obj is not None and obj.pk else None
+        if obj is not None and obj.pk:
+            context["version_standing"] = selectors.VERSION_STATUS_LABELS[selectors.version_status(obj)]
+            context["open_draft"] = None if obj.is_draft else services.open_draft(obj.slug)
+            context["diagram_svg"] = render_svg(selectors.compiled(obj))
+            context["transition_words"] = [
+                {"label": t.label, "source": t.source, "target": t.target, "kind": t.kind,
+                 "words": describe_condition(t.condition)}
+                for state in selectors.compiled(obj).states
+                for t in selectors.compiled(obj).outgoing.get(state.code, ())]
+            context["can_publish"] = obj.is_draft and request.user.has_perm("procedures.change_procedure")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_related(self, request, form, formsets, change):

@@ -355,20 +355,16 @@ def test_inline_constraint_violations_are_form_errors(admin_client, procedure, m
     assert list(model.objects.filter(procedure=procedure).values()) == before
 
 
-def test_second_published_version_is_a_form_error(admin_client, procedure):
-    procedure.is_published = True
-    procedure.save()
-    draft = models.Procedure.objects.create(slug=procedure.slug, version=2, name="草稿")
-    url = change_url(draft)
+def test_status_cannot_be_set_from_the_change_form(admin_client, procedure):
+    url = change_url(procedure)
     data = change_form_data(admin_client, url)
-    data["is_published"] = "on"
+    assert "status" not in data
+    data["status"] = "published"
 
-    response = admin_client.post(url, data)
+    admin_client.post(url, data)
 
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors
-    draft.refresh_from_db()
-    assert not draft.is_published
+    procedure.refresh_from_db()
+    assert procedure.status == models.Procedure.Status.DRAFT
 
 
 def test_clean_procedure_saves_with_a_success_message(admin_client, procedure):

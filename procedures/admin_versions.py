@@ -1,0 +1,262 @@
+"""The admin's version pages: publish, new draft and restore, history, diff, diagram,
+preview, the stale list, and export and import. Views only: the writes are in
+``services``, the reads in ``selectors``.
+"""
+import datetime
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, re_path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import exchange, selectors, services
+from .diagram import render_svg
+from .diff import diff_versions
+from .models import Procedure
+from .preview import PreviewWizard, start_preview
+
+CHANGE = "procedures.change_procedure"
+ADD = "procedures.add_procedure"
+VIEW = "procedures.view_procedure"
+
+
+class PublishForm(forms.Form):
+    effective_from = forms.DateField(
+        label=gettext_lazy("生效日期"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("从这一天起，新的申请人按这个版本计算；之前生成的清单不受影响。"))
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["effective_from"].initial = today
+
+    def clean_effective_from(self):
+        value = self.cleaned_data["effective_from"]
+        if value < self.today:
+            raise forms.ValidationError(_("生效日期不能早于今天。"))
+        return value
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("导出的 JSON 文件"))
+
+
+def problem_link(problem):
+    """Return the URL of the admin row a check message is about, or ''."""
+    return row_link(getattr(problem, "obj", None))
+
+
+def row_link(obj):
+    """Return the admin URL of a row: its own page, or its place on its procedure's page."""
+    if obj is None or not getattr(obj, "pk", None):
+        return ""
+    if isinstance(obj, Procedure):
+        return reverse("admin:procedures_procedure_change", args=[obj.pk])
+    owner = getattr(obj, "procedure_id", None)
+    model = type(obj)
+    if owner is None:
+        if model._meta.app_label == "procedures":
+            return reverse(f"admin:procedures_{model._meta.model_name}_change", args=[obj.pk])
+        return ""
+    prefix = model._meta.get_field("procedure").remote_field.get_accessor_name()
+    pks = list(model.objects.filter(procedure_id=owner).values_list("pk", flat=True))
+    anchor = f"#{prefix}-{pks.index(obj.pk)}" if obj.pk in pks else ""
+    return reverse("admin:procedures_procedure_change", args=[owner]) + anchor
+
+
+def problem_rows(found):
+    return [
+        {"level": "error" if message.is_serious() else "warning", "id": message.id, "msg": message.msg,
+         "hint": getattr(message, "hint", "") or "", "url": problem_link(message)}
+        for message in found
+    ]
+
+
+class VersionAdminMixin:
+    """Extra pages for ``ProcedureAdmin``."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        preview = wrap(PreviewWizard.entry_view())
+        return [
+            path("stale/", wrap(self.stale_view), name="procedures_procedure_stale"),
+            path("export/", wrap(self.export_view), name="procedures_procedure_export"),
+            path("import/", wrap(self.import_view), name="procedures_procedure_import"),
+            path("preview/", preview, name="procedures_procedure_preview"),
+            re_path(r"^preview/(?P<step>[a-z_]+)/$", preview, name="procedures_procedure_preview_step"),
+            path("versions/<slug:slug>/", wrap(self.versions_view), name="procedures_procedure_versions"),
+            path("diff/<int:old>/<int:new>/", wrap(self.diff_view), name="procedures_procedure_diff"),
+            path("<int:pk>/publish/", wrap(self.publish_view), name="procedures_procedure_publish"),
+            path("<int:pk>/new-draft/", wrap(self.new_draft_view), name="procedures_procedure_new_draft"),
+            path("<int:pk>/preview/", wrap(self.start_preview_view), name="procedures_procedure_start_preview"),
+            path("<int:pk>/diagram.svg", wrap(self.diagram_view), name="procedures_procedure_diagram"),
+            *super().get_urls(),
+        ]
+
+    def _require(self, request, permission):
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+
+    # --- publish, new draft, preview -----------------------------------------------------
+
+    def publish_view(self, request, pk):
+        self._require(request, CHANGE)
+        procedure = get_object_or_404(Procedure, pk=pk)
+        change_url = reverse("admin:procedures_procedure_change", args=[pk])
+        if not procedure.is_draft:
+            messages.error(request, _("%(procedure)s 不是草稿，不能发布。") % {"procedure": procedure})
+            return redirect(change_url)
+        today = timezone.localdate()
+        form = PublishForm(request.POST or None, today=today)
+        effective_from = today
+        if form.is_bound and form.is_valid():
+            effective_from = form.cleaned_data["effective_from"]
+            try:
+                warnings = services.procedure_publish(
+                    procedure=procedure, user=request.user, effective_from=effective_from, today=today)
+            except services.PublishRefused as refusal:
+                messages.error(request, _("未发布：请先改正下面的错误。"))
+                found = refusal.problems
+            except services.ProcedureLocked as locked:
+                messages.error(request, str(locked))
+                return redirect(change_url)
+            else:
+                for row in problem_rows(warnings):
+                    messages.warning(request, f"{row['id']} {row['msg']}")
+                if effective_from > today:
+                    text = _("已发布 %(procedure)s，将于 %(day)s 生效。")
+                else:
+                    text = _("已发布 %(procedure)s，现在起对新的申请人生效。")
+                messages.success(request, text % {"procedure": procedure, "day": effective_from.isoformat()})
+                return redirect(change_url)
+        else:
+            found = services.publish_checks(procedure, effective_from)
+        rows = problem_rows(found)
+        live = selectors.live_version(procedure.slug, today)
+        replaced = Procedure.objects.filter(
+            slug=procedure.slug, status=Procedure.Status.PUBLISHED, effective_from__gte=effective_from)
+        return TemplateResponse(request, "admin/procedures/procedure/publish.html", self._context(
+            request, title=_("发布 %(procedure)s") % {"procedure": procedure}, original=procedure,
+            form=form, errors=[r for r in rows if r["level"] == "error"],
+            warnings=[r for r in rows if r["level"] == "warning"], live=live, replaced=list(replaced),
+            diff=diff_versions(live, procedure) if live else None,
+        ))
+
+    def new_draft_view(self, request, pk):
+        self._require(request, CHANGE)
+        source = get_object_or_404(Procedure, pk=pk)
+        if request.method != "POST":
+            return redirect("admin:procedures_procedure_change", pk)
+        try:
+            draft = services.draft_create(source=source, user=request.user)
+        except services.ProcedureLocked as locked:
+            messages.error(request, str(locked))
+            existing = services.open_draft(source.slug)
+            return redirect("admin:procedures_procedure_change", existing.pk if existing else pk)
+        if source.is_published and selectors.version_status(source) == "live":
+            messages.success(request, _("已新建草稿 v%(version)d（复制自现行的 v%(source)d），改好后预览并发布。") % {
+                "version": draft.version, "source": source.version})
+        else:
+            messages.success(request, _("已把 v%(source)d 恢复为新草稿 v%(version)d，检查后发布即可。") % {
+                "version": draft.version, "source": source.version})
+        return redirect("admin:procedures_procedure_change", draft.pk)
+
+    def start_preview_view(self, request, pk):
+        self._require(request, CHANGE)
+        return start_preview(request, get_object_or_404(Procedure, pk=pk))
+
+    # --- history, diff, diagram ----------------------------------------------------------
+
+    def versions_view(self, request, slug):
+        self._require(request, VIEW)
+        versions = selectors.version_history(slug)
+        if not versions:
+            raise Http404
+        return TemplateResponse(request, "admin/procedures/procedure/versions.html", self._context(
+            request, title=_("%(slug)s 的版本") % {"slug": slug}, slug=slug, versions=versions,
+            draft=next((v for v in versions if v.is_draft), None),
+            can_change=request.user.has_perm(CHANGE),
+        ))
+
+    def diff_view(self, request, old, new):
+        self._require(request, VIEW)
+        if "old" in request.GET and "new" in request.GET:
+            try:
+                return redirect("admin:procedures_procedure_diff", int(request.GET["old"]), int(request.GET["new"]))
+            except ValueError as error:
+                raise Http404 from error
+        before = get_object_or_404(Procedure, pk=old)
+        after = get_object_or_404(Procedure, pk=new)
+        if before.slug != after.slug:
+            raise Http404
+        return TemplateResponse(request, "admin/procedures/procedure/diff.html", self._context(
+            request, title=_("%(slug)s：v%(old)d 与 v%(new)d 的差别") % {
+                "slug": after.slug, "old": before.version, "new": after.version},
+            before=before, after=after, sections=diff_versions(before, after),
+        ))
+
+    def diagram_view(self, request, pk):
+        self._require(request, VIEW)
+        procedure = get_object_or_404(Procedure, pk=pk)
+        return HttpResponse(render_svg(selectors.compiled(procedure)), content_type="image/svg+xml; charset=utf-8")
+
+    # --- stale, export, import -----------------------------------------------------------
+
+    def stale_view(self, request):
+        self._require(request, VIEW)
+        today = timezone.localdate()
+        groups = []
+        for model, rows in selectors.stale_records(today):
+            items = [{"row": row, "url": row_link(row), "owner": getattr(row, "procedure", None)
+                      if model is not Procedure else None} for row in rows]
+            groups.append({"title": model._meta.verbose_name_plural, "items": items})
+        return TemplateResponse(request, "admin/procedures/procedure/stale.html", self._context(
+            request, title=_("超过 12 个月未核对的内容"), groups=groups, today=today,
+            cutoff=today - datetime.timedelta(days=selectors.STALE_AFTER_DAYS),
+        ))
+
+    def export_view(self, request):
+        self._require(request, VIEW)
+        today = timezone.localdate()
+        text = exchange.dumps(selectors.export_document(today))
+        response = HttpResponse(text.encode("utf-8"), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="procedures-{today.isoformat()}.json"'
+        return response
+
+    def import_view(self, request):
+        self._require(request, CHANGE)
+        self._require(request, ADD)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems = []
+        if form.is_bound and form.is_valid():
+            try:
+                document = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                problems = [services.Problem("procedures.E100", _("文件不是有效的 JSON：%(error)s") % {
+                    "error": error})]
+            else:
+                try:
+                    published = services.procedures_import(document=document, user=request.user)
+                except services.ImportRefused as refusal:
+                    problems = refusal.problems
+                else:
+                    if published:
+                        names = "、".join(str(p) for p in published)
+                        messages.success(request, _("已导入并发布：%(names)s。") % {"names": names})
+                    else:
+                        messages.success(request, _("文件与已发布的内容相同，没有改动。"))
+                    return redirect("admin:procedures_procedure_changelist")
+            messages.error(request, _("没有导入任何内容：请改正下面的问题后重试。"))
+        return TemplateResponse(request, "admin/procedures/procedure/import.html", self._context(
+            request, title=_("导入流程"), form=form, problems=problem_rows(problems),
+        ))
