@@ -5,6 +5,7 @@ checks the HTML document the server sent. Each test walks several pages and repo
 problem it met, page by page, before failing.
 """
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -40,6 +41,9 @@ CHILD_FIRST_TIME = {  # a first card for a child away from the hukou place: appl
     "documents": ["hukou_book"], "has_photo_receipt": False, "delivery": "collect",
 }
 HONG_KONG = {"reason": "lost", "hukou_region": "810000"}  # outside the mainland: not applicable
+# The page's width against the layout viewport's. Not window.innerWidth: a mobile browser
+# zooms out to show a page that is too wide, and innerWidth then grows with the page.
+SCREEN_WIDTHS = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +84,9 @@ class Audit:
         html = self.document.text()
         found = describe_html_errors(self.vnu.errors(html), html)
         found += describe_violations(axe_violations(self.page))
-        scroll_width, inner_width = self.page.evaluate(
-            "[document.documentElement.scrollWidth, window.innerWidth]")
-        if scroll_width > inner_width:
-            found.append(f"scrolls sideways: {scroll_width}px on a {inner_width}px screen")
+        scroll_width, screen_width = self.page.evaluate(SCREEN_WIDTHS)
+        if scroll_width > screen_width:
+            found.append(f"scrolls sideways: {scroll_width}px on a {screen_width}px screen")
         self.checked.append(name)
         if found:
             save_screenshot(self.page, f"a11y-{name}-{self.device}")
@@ -243,3 +246,107 @@ def test_every_check_fails_on_a_bad_page(audit):
     report = "\n".join(run.problems)
     for fault in ("html-has-lang", "image-alt", "label", "“p” end tag", "action"):
         assert fault in report, report
+
+
+# --- zoom and the "larger text" switch ------------------------------------------------------
+
+# Every control a person needs must lie inside the screen, not past its right edge.
+CONTROLS_OUTSIDE = """() => {
+  const width = document.documentElement.clientWidth;
+  return Array.from(document.querySelectorAll("main a, main button, main input, main select, header a"))
+    .filter(el => el.offsetParent !== null && !el.closest(".visually-hidden, .skip-link"))
+    .filter(el => { const box = el.getBoundingClientRect(); return box.left < 0 || box.right > width + 1; })
+    .map(el => el.outerHTML.slice(0, 120));
+}"""
+
+
+def assert_readable(page, name):
+    """The page does not scroll sideways and every control is on screen."""
+    scroll_width, screen_width = page.evaluate(SCREEN_WIDTHS)
+    assert scroll_width <= screen_width, f"{name}: {scroll_width}px wide on a {screen_width}px screen"
+    outside = page.evaluate(CONTROLS_OUTSIDE)
+    assert not outside, f"{name}: controls off screen: {outside}"
+    expect(page.locator("h1")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("layout", ["zoom-200", "large-text"])
+def test_text_readable_at_200_percent_and_with_larger_text(browser, live_server, stored_plan, layout):
+    """200% zoom on a 390 px phone is a 195 px CSS viewport; the larger text is the site's own switch."""
+    device = dict(DEVICES["phone"])
+    if layout == "zoom-200":
+        device.update(viewport={"width": 195, "height": 422})
+    context = browser.new_context(base_url=live_server.url, **device)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.device, page.javascript, page.touch = layout, True, True
+    try:
+        page.goto("/")
+        if layout == "large-text":
+            press(page, page.get_by_role("link", name="放大文字"))
+            expect(page.locator("html")).to_have_class("text-large")
+        assert_readable(page, "start")
+        press(page, page.get_by_role("link", name="开始"))
+        expect_question(page, "您为什么要办身份证？")
+        assert_readable(page, "radio step")
+        choose(page, "您为什么要办身份证？", "证件快到期了")
+        expect_question(page, "您的户口在哪里？")
+        assert_readable(page, "province step")
+        pick_place(page, "您的户口在哪里？", "河南省", "郑州市")
+        page.get_by_label("省、自治区、直辖市").select_option(label="广东省")
+        go_on(page)
+        expect(page.get_by_label(re.compile("输入名称或拼音"))).to_be_visible()
+        assert_readable(page, "city step with filter")
+        page.get_by_label("广东省的哪个城市（地区、州、盟）？").select_option(label="深圳市")
+        go_on(page)
+        expect_question(page, "您的出生日期是？")
+        go_on(page)
+        expect(page.get_by_role("alert")).to_be_visible()
+        assert_readable(page, "date step with error")
+        answer_date(page, "您的出生日期是？", datetime.date(1990, 5, 20))
+        answer_date(page, "旧身份证的有效期到哪一天？", today() + datetime.timedelta(days=60))
+        expect_question(page, "您手头有哪些证件？")
+        assert_readable(page, "documents step")
+        tick(page, "原来的身份证")
+        go_on(page)
+        choose(page, "您已经有照片回执了吗？", "否")
+        choose(page, "新证怎么拿？", "到受理点自己领")
+        answer_date(page, "您最晚哪天要用身份证？（可不填）", None)
+        choose(page, "您家是低保户或特困家庭吗？", "否")
+        expect_question(page, "请核对您的回答")
+        assert_readable(page, "summary")
+        make_plan(page)
+        assert_readable(page, "plan")
+        save_screenshot(page, f"plan-{layout}")
+        for path, name in [(f"{page.url}print/", "print"), ("/plan/?code=ZZZZZ", "lookup"),
+                           ("/staff/login/", "staff login"), ("/no-such-page/", "404")]:
+            page.goto(path)
+            assert_readable(page, name)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("device", ["phone", "nojs"])
+def test_larger_text_switch_persists_across_pages(open_page, device):
+    page = open_page(device)
+    page.goto("/")
+    body_size = "parseFloat(getComputedStyle(document.body).fontSize)"
+    normal = page.evaluate(body_size)
+
+    press(page, page.get_by_role("link", name="放大文字"))
+    page.wait_for_url(re.compile(r"/$"))
+    expect(page.locator("html")).to_have_class("text-large")
+    assert page.evaluate(body_size) >= normal * 1.2
+
+    # It stays on while the reader goes through the questions and to other pages.
+    press(page, page.get_by_role("link", name="开始"))
+    expect_question(page, "您为什么要办身份证？")
+    expect(page.locator("html")).to_have_class("text-large")
+    assert page.evaluate(body_size) >= normal * 1.2
+    page.goto("/plan/")
+    expect(page.locator("html")).to_have_class("text-large")
+
+    # The same place in the header turns it off again, on the page the reader is on.
+    press(page, page.get_by_role("link", name="标准字号"))
+    page.wait_for_url(re.compile(r"/plan/$"))
+    expect(page.locator("html")).not_to_have_class("text-large")
+    assert page.evaluate(body_size) == normal
