@@ -1,0 +1,169 @@
+"""export_procedures and import_procedures: the round trip between databases, and all-or-nothing refusals."""
+import copy
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from procedures import exchange, selectors
+from procedures.models import Procedure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def export():
+    out = StringIO()
+    call_command("export_procedures", stdout=out)
+    return out.getvalue()
+
+
+def run_import(tmp_path, document):
+    path = tmp_path / "procedures.json"
+    path.write_text(document if isinstance(document, str) else json.dumps(document, ensure_ascii=False),
+                    encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_procedures", str(path), stdout=out, stderr=err)
+    except SystemExit as exit_info:
+        return exit_info.code, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def entry(document, slug):
+    return next(item for item in document["procedures"] if item["slug"] == slug)
+
+
+def snapshot():
+    return sorted(Procedure.objects.values_list("slug", "version", "status", "effective_from", "cache_token"))
+
+
+# --- in-process ----------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_export_is_one_stable_document_of_every_live_procedure():
+    text = export()
+    document = json.loads(text)
+    assert document["format"] == exchange.FORMAT
+    assert [p["slug"] for p in document["procedures"]] == sorted(p.slug for p in selectors.live_versions())
+    renewal = entry(document, "cross-region-renewal")
+    assert {"states", "transitions", "requirements", "fees", "notices", "urgent_options", "validity_rules",
+            "time_limits"} <= set(renewal)
+    assert any(t["source_state"] == "apply" and t["target_state"] == "signoff" for t in renewal["transitions"])
+    assert "version" not in renewal and "updated_at" not in renewal and "id" not in renewal
+    assert export() == text
+
+
+@pytest.mark.django_db
+def test_importing_what_is_published_changes_nothing(tmp_path):
+    before = snapshot()
+    code, out, err = run_import(tmp_path, export())
+    assert (code, err) == (0, "")
+    assert "0 procedure version(s) imported." in out
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_changed_procedure_becomes_a_new_published_version(tmp_path):
+    document = json.loads(export())
+    fee = next(f for f in entry(document, "local-renewal")["fees"] if f["code"] == "renewal")
+    fee["amount_yuan"] = 25
+    entry(document, "local-renewal")["effective_from"] = "2027-01-01"
+    old = selectors.live_version("local-renewal")
+
+    code, out, err = run_import(tmp_path, document)
+
+    assert code == 0, err
+    assert "published local-renewal v2 from 2027-01-01" in out
+    new = Procedure.objects.get(slug="local-renewal", version=2)
+    assert new.status == Procedure.Status.PUBLISHED
+    assert selectors.live_version("local-renewal") == old
+    assert new.fee_set.get(code="renewal").amount_yuan == 25
+    # Both versions are exported (one live, one scheduled); importing the same document again is a no-op.
+    assert [p["effective_from"] for p in json.loads(export())["procedures"] if p["slug"] == "local-renewal"] == [
+        "2004-01-01", "2027-01-01"]
+    assert run_import(tmp_path, document)[1].endswith("0 procedure version(s) imported.\n")
+
+
+def broken(document, how):
+    document = copy.deepcopy(document)
+    item = entry(document, "local-renewal")
+    if how == "dead-end":
+        item["transitions"] = [t for t in item["transitions"] if t["source_state"] != "apply"]
+    elif how == "bad-condition":
+        item["fees"][0]["condition"] = {"fact": "reason", "op": "eq", "value": "stolen"}
+    elif how == "unknown-state":
+        item["transitions"][0]["target_state"] = "nowhere"
+    elif how == "two-initial":
+        for state in item["states"]:
+            state["is_initial"] = True
+    elif how == "no-format":
+        del document["format"]
+    elif how == "bad-field":
+        item["fees"][0]["amount_yuan"] = -5
+    return document
+
+
+@pytest.mark.parametrize(("how", "check_id"), [
+    pytest.param("dead-end", "procedures.E003", id="E003-graph"),
+    pytest.param("two-initial", "procedures.E001", id="E001-graph"),
+    pytest.param("bad-condition", "procedures.E005", id="E005-condition"),
+    pytest.param("unknown-state", "procedures.E101", id="E101-unknown-state"),
+    pytest.param("bad-field", "procedures.E101", id="E101-field"),
+    pytest.param("no-format", "procedures.E100", id="E100-format"),
+])
+@pytest.mark.django_db
+def test_a_document_with_any_problem_changes_nothing_and_exits_2(tmp_path, how, check_id):
+    document = json.loads(export())
+    entry(document, "cross-region-renewal")["name"] = "改过的名字"  # a good change, refused along with the bad
+    before = snapshot()
+
+    code, out, err = run_import(tmp_path, broken(document, how))
+
+    assert code == 2
+    assert check_id in err
+    assert all(line.startswith("procedures.E") for line in err.splitlines()[:-1])
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_unreadable_files_exit_2(tmp_path):
+    code, _out, err = run_import(tmp_path, "{not json")
+    assert code == 2 and "procedures.E100" in err
+
+
+# --- between two freshly migrated databases ------------------------------------------------
+
+def manage(database, *args, stdin=None):
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=f"sqlite:///{database}")
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, input=stdin, timeout=300)
+
+
+def test_export_import_export_between_fresh_databases_is_identical(tmp_path):
+    first, second = tmp_path / "first.sqlite3", tmp_path / "second.sqlite3"
+    for database in (first, second):
+        assert manage(database, "migrate", "--noinput", "-v", "0").returncode == 0
+    # Make the first database differ from the seed: a fee change taking effect later.
+    document = json.loads(manage(first, "export_procedures").stdout)
+    renewal = entry(document, "cross-region-renewal")
+    next(f for f in renewal["fees"] if f["code"] == "renewal")["amount_yuan"] = 25
+    renewal["effective_from"] = "2099-01-01"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert manage(first, "import_procedures", str(changed)).returncode == 0
+
+    exported = manage(first, "export_procedures").stdout
+    path = tmp_path / "exported.json"
+    path.write_text(exported, encoding="utf-8")
+    result = manage(second, "import_procedures", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "1 procedure version(s) imported." in result.stdout
+    again = manage(second, "export_procedures").stdout
+
+    assert again == exported
+    assert len(json.loads(again)["procedures"]) == len(json.loads(exported)["procedures"]) == 10
