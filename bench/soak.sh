@@ -48,7 +48,7 @@ echo "== fresh database soak on 127.0.0.1:5432; migrate; collectstatic; counter 
 psql "$PGURL/postgres" -qAt -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS soak WITH (FORCE)" -c "CREATE DATABASE soak"
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
-SOAK_CLERK="$CLERK" SOAK_CLERK_PASSWORD="$CLERK_PASSWORD" "$PY" manage.py shell -c "
+SOAK_CLERK="$CLERK" SOAK_CLERK_PASSWORD="$CLERK_PASSWORD" "$PY" manage.py shell -v 0 -c "
 import os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
