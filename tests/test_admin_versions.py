@@ -1,0 +1,210 @@
+"""The admin's version pages: read-only published versions, new draft, publish with linked checks,
+preview without a saved plan, history, diff, diagram, the stale list, export and import."""
+import datetime
+import json
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from procedures import selectors, services
+from procedures.models import Fee, Procedure, Region, State, Transition
+from wizard import questions
+from wizard.models import Plan
+from wizard.services import RegionLookup, compute_plan
+
+from .test_wizard import Applicant, expiring_to_shenzhen
+
+PREVIEW = "/admin/procedures/procedure/preview/"
+
+
+def change_url(procedure):
+    return reverse("admin:procedures_procedure_change", args=[procedure.pk])
+
+
+@pytest.fixture
+def live_renewal(db):
+    return selectors.live_version("cross-region-renewal")
+
+
+@pytest.fixture
+def draft(live_renewal):
+    return services.draft_create(source=live_renewal)
+
+
+def test_a_published_version_is_read_only(admin_client, live_renewal):
+    response = admin_client.get(change_url(live_renewal))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="_save"' not in html
+    assert "新建草稿（复制这个版本）" in html
+    assert admin_client.post(change_url(live_renewal), {"name": "改名"}).status_code == 403
+    live_renewal.refresh_from_db()
+    assert live_renewal.name != "改名"
+
+
+def test_new_draft_button_opens_a_copy(admin_client, admin_user, live_renewal):
+    response = admin_client.post(reverse("admin:procedures_procedure_new_draft", args=[live_renewal.pk]))
+    new = Procedure.objects.get(slug=live_renewal.slug, status=Procedure.Status.DRAFT)
+    assert response.status_code == 302 and response.url == change_url(new)
+    assert new.created_by == admin_user and new.based_on == live_renewal
+    page = admin_client.get(change_url(new)).content.decode()
+    assert 'name="_save"' in page and 'id="publish-link"' in page and 'id="preview-link"' in page
+
+
+def test_change_page_shows_diagram_and_conditions_in_words(admin_client, live_renewal):
+    html = admin_client.get(change_url(live_renewal)).content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="procedure-diagram"' in html
+    assert "领证方式为 邮寄到家（邮费自付）" in html
+    assert "条件（文字）" in html
+    svg = admin_client.get(reverse("admin:procedures_procedure_diagram", args=[live_renewal.pk]))
+    assert svg["Content-Type"].startswith("image/svg+xml")
+
+
+def test_publish_page_lists_each_error_with_its_id_and_a_link_to_the_row(admin_client, draft):
+    produce = State.objects.get(procedure=draft, code="produce")
+    Transition.objects.filter(source_state=produce).delete()
+    url = reverse("admin:procedures_procedure_publish", args=[draft.pk])
+
+    page = admin_client.get(url).content.decode()
+    index = list(State.objects.filter(procedure=draft).values_list("pk", flat=True)).index(produce.pk)
+    assert "<code>procedures.E003</code>" in page
+    assert f'href="{change_url(draft)}#state_set-{index}"' in page
+    assert 'id="publish-button"' not in page
+
+    response = admin_client.post(url, {"effective_from": timezone.localdate().isoformat()})
+    assert "<code>procedures.E003</code>" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Procedure.Status.DRAFT
+
+
+def test_publish_page_publishes_on_a_future_date_with_a_diff(admin_client, admin_user, draft, live_renewal):
+    Fee.objects.filter(procedure=draft, code="renewal").update(amount_yuan=25)
+    url = reverse("admin:procedures_procedure_publish", args=[draft.pk])
+    page = admin_client.get(url).content.decode()
+    assert "与现行版本相比" in page and "<ins>25</ins>" in page
+    start = timezone.localdate() + datetime.timedelta(days=30)
+
+    response = admin_client.post(url, {"effective_from": start.isoformat()})
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.effective_from, draft.published_by) == (
+        Procedure.Status.PUBLISHED, start, admin_user)
+    assert selectors.live_version("cross-region-renewal") == live_renewal
+
+
+def test_publish_refuses_a_past_date(admin_client, draft):
+    url = reverse("admin:procedures_procedure_publish", args=[draft.pk])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = admin_client.post(url, {"effective_from": yesterday.isoformat()})
+    assert response.status_code == 200 and "生效日期不能早于今天" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_draft
+
+
+def test_publishing_needs_the_change_permission(client, draft):
+    viewer = User.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_procedure"))
+    client.force_login(viewer)
+    assert client.post(reverse("admin:procedures_procedure_publish", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("admin:procedures_procedure_start_preview", args=[draft.pk])).status_code == 403
+    assert client.get(PREVIEW).status_code == 403
+
+
+def test_preview_runs_the_wizard_against_the_draft_without_saving_a_plan(admin_client, draft):
+    Fee.objects.filter(procedure=draft, code="renewal").update(amount_yuan=25)
+    response = admin_client.get(reverse("admin:procedures_procedure_start_preview", args=[draft.pk]))
+    assert response.status_code == 302 and response.url.startswith(PREVIEW)
+    applicant = Applicant(admin_client, base=PREVIEW)
+    for step, value in expiring_to_shenzhen():
+        assert applicant.answer(step, value).status_code == 302, step
+
+    response = applicant.post("summary")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="preview-banner"' in html and "25 元" in html
+    assert f"cross-region-renewal v{draft.version}" in html
+    assert Plan.objects.count() == 0
+    # Applicants still get the live version.
+    _plan, data = compute_plan(applicant_answers(), today=timezone.localdate())
+    assert data["fee_yuan"] == 20
+
+
+def applicant_answers():
+    today = timezone.localdate()
+    raw = {"reason": "expiring", "birth_date": "1980-05-06", "hukou_region": "410100",
+           "residence_region": "440300", "card_expiry_date": (today + datetime.timedelta(days=40)).isoformat(),
+           "documents": ["old_card"], "has_photo_receipt": True, "delivery": "mail", "hardship": False}
+    answers, problems = questions.clean_answers(raw, today=today, regions=RegionLookup(today))
+    assert problems == []
+    return answers
+
+
+def test_version_history_and_diff_pages(admin_client, admin_user, draft, live_renewal):
+    Fee.objects.filter(procedure=draft, code="renewal").update(amount_yuan=25)
+    services.procedure_publish(procedure=draft, user=admin_user)
+
+    page = admin_client.get(reverse("admin:procedures_procedure_versions", args=["cross-region-renewal"]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "现行" in html and "已停用" in html and admin_user.username in html and "系统（初始数据）" in html
+    assert "恢复为新草稿" in html
+
+    diff = admin_client.get(reverse("admin:procedures_procedure_diff", args=[0, 0]),
+                            {"old": live_renewal.pk, "new": draft.pk}, follow=True)
+    html = diff.content.decode()
+    assert "收费" in html and "<del>20</del>" in html and "<ins>25</ins>" in html
+
+    restore = admin_client.post(reverse("admin:procedures_procedure_new_draft", args=[live_renewal.pk]))
+    restored = Procedure.objects.get(slug="cross-region-renewal", status=Procedure.Status.DRAFT)
+    assert restore.url == change_url(restored)
+    assert restored.fee_set.get(code="renewal").amount_yuan == 20
+
+
+def test_stale_list_shows_records_not_checked_for_a_year(admin_client, live_renewal):
+    old = timezone.localdate() - datetime.timedelta(days=400)
+    Fee.objects.filter(procedure=live_renewal, code="renewal").update(last_checked=old)
+    Region.objects.filter(code="440300").update(last_checked=old)
+    Fee.objects.filter(procedure__status=Procedure.Status.DRAFT).update(last_checked=old)
+
+    html = admin_client.get(reverse("admin:procedures_procedure_stale")).content.decode()
+
+    assert "超过 12 个月未核对的内容" in html
+    assert old.isoformat() in html
+    renewal_fee = Fee.objects.get(procedure=live_renewal, code="renewal")
+    assert str(renewal_fee) in html and "深圳市" in html
+
+
+def test_export_and_import_in_the_admin(admin_client, live_renewal):
+    exported = admin_client.get(reverse("admin:procedures_procedure_export"))
+    assert exported["Content-Disposition"].startswith("attachment;")
+    document = json.loads(exported.content)
+    url = reverse("admin:procedures_procedure_import")
+
+    same = admin_client.post(url, {"file": SimpleUploadedFile("p.json", exported.content)}, follow=True)
+    assert "没有改动" in same.content.decode()
+
+    entry = next(p for p in document["procedures"] if p["slug"] == "cross-region-renewal")
+    entry["transitions"] = [t for t in entry["transitions"] if t["source_state"] != "produce"]
+    body = json.dumps(document, ensure_ascii=False).encode()
+    refused = admin_client.post(url, {"file": SimpleUploadedFile("p.json", body)})
+    assert refused.status_code == 200 and "<code>procedures.E003</code>" in refused.content.decode()
+    assert Procedure.objects.filter(slug="cross-region-renewal").count() == 1
+
+    entry = next(p for p in json.loads(exported.content)["procedures"] if p["slug"] == "cross-region-renewal")
+    entry["name"] = "异地换领（新）"
+    body = json.dumps({**document, "procedures": [entry]}, ensure_ascii=False).encode()
+    admin_client.post(url, {"file": SimpleUploadedFile("p.json", body)})
+    assert selectors.live_version("cross-region-renewal").name == "异地换领（新）"
+
+
+def test_add_form_refuses_an_existing_slug(admin_client, live_renewal):
+    response = admin_client.post(reverse("admin:procedures_procedure_add"), {
+        "name": "重复", "slug": live_renewal.slug, "kind": "main", "outcome": "apply_here", "priority": 1,
+        "confidence": "unknown"})
+    assert response.status_code == 200
+    assert "已有版本" in response.content.decode()
