@@ -242,13 +242,13 @@ def test_hostile_moves(client, clerk):
     client.force_login(clerk)
     office = clerk.staff_membership.office
     targets = ["signoff", "produce", "deliver", "ready", "collect", "apply", "cancel", "withdraw"]
+    revisions = ["1", "2", "0", "-1", "1.5", "99999999999999999999"]
 
     @FUZZ
     @given(data=st.one_of(
         form_data("target", "revision", "note"),
         st.fixed_dictionaries({"target": st.one_of(st.sampled_from(targets), text),
-                               "revision": st.one_of(st.sampled_from(["1", "2", "0", "-1", "1.5", "99999999999999999999"]),
-                                                     text),
+                               "revision": st.one_of(st.sampled_from(revisions), text),
                                "note": text})))
     def post(data):
         plan = make_plan(RENEWAL_SHENZHEN)

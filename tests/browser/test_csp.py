@@ -129,10 +129,10 @@ def admin_paths(user):
     request.user = user
     paths = ["/admin/", "/admin/password_change/"]
     for model, model_admin in admin.site._registry.items():
-        info = (model._meta.app_label, model._meta.model_name)
-        paths.append(reverse("admin:%s_%s_changelist" % info))
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        paths.append(reverse(f"{name}_changelist"))
         if model_admin.has_add_permission(request):
-            paths.append(reverse("admin:%s_%s_add" % info))
+            paths.append(reverse(f"{name}_add"))
     procedure = Procedure.objects.order_by("pk").first()
     if procedure is not None:
         paths.append(reverse("admin:procedures_procedure_change", args=[procedure.pk]))
