@@ -292,3 +292,28 @@ def test_no_plan_is_made_while_the_database_fails(client, monkeypatch):
     response = applicant.post("summary")
     assert response.status_code == 302
     assert response.url == Plan.objects.get().get_absolute_url()
+
+
+# --- text typed by an admin, shown to applicants -------------------------------------------------
+
+HOSTILE = "<script>alert(1)</script><b>x</b>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;"
+
+
+@pytest.mark.parametrize("path", ["", "print/"], ids=["plan", "print"])
+def test_admin_text_is_shown_as_text(client, path):
+    from procedures.models import Notice, State
+    from procedures.selectors import clear_caches
+
+    Notice.objects.update(title=HOSTILE, text=f"{HOSTILE} {{renewal_window_opens}}")
+    State.objects.update(name=HOSTILE, location=HOSTILE)
+    clear_caches()
+    # A plan keeps the result computed when it was made: make it after the change.
+    plan = make_plan(RENEWAL_SHENZHEN)
+    assert HOSTILE in str(plan.result)
+
+    html = client.get(f"/plan/{plan.code}/{path}").content.decode()
+
+    assert ESCAPED in html
+    assert "<script>alert" not in html
+    assert "<b>x</b>" not in html
