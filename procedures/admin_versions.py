@@ -29,7 +29,7 @@ VIEW = "procedures.view_procedure"
 
 class PublishForm(forms.Form):
     effective_from = forms.DateField(
-        label=gettext_lazy("生效日期"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("生效日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("从这一天起，新的申请人按这个版本计算；之前生成的清单不受影响。"))
 
     def __init__(self, *args, today, **kwargs):
