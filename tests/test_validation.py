@@ -118,7 +118,8 @@ def main_as_subprocedure(p):
 
 
 def unpublished_subprocedure(p):
-    sub = ProcedureFactory(slug="draft-sub", kind=Procedure.Kind.SUB, status=Procedure.Status.DRAFT, effective_from=None)
+    sub = ProcedureFactory(
+        slug="draft-sub", kind=Procedure.Kind.SUB, status=Procedure.Status.DRAFT, effective_from=None)
     chain(sub, "sub_start", "sub_end")
     review = state(p, "review")
     review.subprocedure = sub
