@@ -13,13 +13,16 @@ mkdir -p "$CHECKERS_DIR"
 with_lighthouse=false
 [[ "${1:-}" == "--lighthouse" ]] && with_lighthouse=true
 
-if ! command -v java >/dev/null; then
-  echo "Installing Java for vnu.jar (default-jre-headless)"
+# Java runs vnu.jar; npm (with Node.js) installs the checkers. Both from Debian when missing.
+missing=()
+command -v java >/dev/null || missing+=(default-jre-headless)
+command -v npm >/dev/null || missing+=(npm)
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  apt-get install -y --no-install-recommends default-jre-headless </dev/null
+  apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
 fi
-command -v npm >/dev/null || { echo "install-checkers.sh: npm is missing (apt-get install -y npm)" >&2; exit 1; }
 
 installed() {  # installed PACKAGE MAJOR: true when node_modules holds PACKAGE at that major version
   local manifest="$CHECKERS_DIR/node_modules/$1/package.json"
