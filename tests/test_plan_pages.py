@@ -395,3 +395,12 @@ def test_lookup_empty_code_asks_again(client):
     response = client.get(reverse("wizard:plan_lookup"), {"code": " - "})
     assert response.status_code == 200
     assert "请输入查询码" in response.content.decode()
+
+
+def test_mail_delivery_shows_when_the_posted_card_should_arrive(client, db):
+    plan = make_plan({**LOST_SHANGHAI, "delivery": "mail"})
+    mailed = next(step for step in plan.result["steps"] if step["code"] == "mailed")
+    arrives = datetime.date.fromisoformat(mailed["latest"])
+    for name in ("wizard:plan", "wizard:plan_print"):
+        html = client.get(reverse(name, kwargs={"code": plan.code})).content.decode()
+        assert "寄到" in html and f'datetime="{arrives.isoformat()}"' in html
