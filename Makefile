@@ -7,7 +7,7 @@ STAMP := $(VENV)/.requirements-installed
 PORT := $(or $(PORT),8000)
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 
-.PHONY: install run test lint bench soak
+.PHONY: install run test lint bench soak lighthouse
 
 install: $(STAMP)
 
@@ -39,3 +39,6 @@ bench: install
 soak: install
 	@test -x $(BIN)/locust || $(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements-bench.txt
 	bash bench/soak.sh
+
+lighthouse: install
+	scripts/lighthouse.sh

@@ -24,8 +24,10 @@ def save_screenshot(page, name):
 
 def assert_fits_width(page):
     """Fail if the page scrolls sideways (the commonest phone bug)."""
+    # clientWidth, not innerWidth: an emulated phone zooms out to fit a page that is
+    # too wide, and innerWidth grows with it, hiding the overflow.
     scroll_width, inner_width = page.evaluate(
-        "[document.documentElement.scrollWidth, window.innerWidth]")
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert scroll_width <= inner_width, (
         f"{page.url} is {scroll_width}px wide on a {inner_width}px {page.device} screen")
 
