@@ -15,6 +15,7 @@ from wizard import questions
 from wizard.services import compute_plan
 from wizard.views import ApplyWizard
 
+from . import engine
 from .models import Procedure
 from .selectors import load_catalogue
 
@@ -70,13 +71,25 @@ class PreviewWizard(ApplyWizard):
         if problems:  # the applicant's wizard sends the person back to the step in question
             return super().done(form_list, **kwargs)
         draft = self.draft()
-        plan, result = compute_plan(answers, today=self.today, regions=self.regions, catalogue=self.catalogue())
-        return render(self.request, "admin/procedures/procedure/preview_plan.html", {
+        links = {
             "draft": draft,
+            "summary_url": self.get_step_url(self.steps.last),
+            "draft_url": reverse("admin:procedures_procedure_change", args=[draft.pk]),
+        }
+        try:
+            plan, result = compute_plan(
+                answers, today=self.today, regions=self.regions, catalogue=self.catalogue())
+        except engine.EngineError as error:
+            # A draft is allowed to be broken while it is edited; say what the engine met and
+            # send the admin to the checks, keeping the answers for the next preview.
+            return render(self.request, "admin/procedures/procedure/preview_error.html", {
+                **links, "error": str(error),
+                "publish_url": reverse("admin:procedures_procedure_publish", args=[draft.pk]),
+            })
+        return render(self.request, "admin/procedures/procedure/preview_plan.html", {
+            **links,
             "result": result,
             "answers": questions.to_json(answers),
             "uses_draft": plan.procedure == draft.slug or any(
                 step.procedure == draft.slug for step in plan.steps),
-            "summary_url": self.get_step_url(self.steps.last),
-            "draft_url": reverse("admin:procedures_procedure_change", args=[draft.pk]),
         })

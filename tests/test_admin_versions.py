@@ -134,6 +134,43 @@ def test_preview_runs_the_wizard_against_the_draft_without_saving_a_plan(admin_c
     assert data["fee_yuan"] == 20
 
 
+def break_dead_end(draft):
+    Transition.objects.filter(source_state__procedure=draft, source_state__code="produce").delete()
+
+
+def break_two_initial(draft):
+    State.objects.filter(procedure=draft, code="apply").update(is_initial=True)
+
+
+def break_loop(draft):
+    produce = State.objects.get(procedure=draft, code="produce")
+    Transition.objects.create(procedure=draft, source_state=produce, label="loop", priority=1,
+                              target_state=State.objects.get(procedure=draft, code="apply"))
+
+
+@pytest.mark.parametrize(("breaker", "words"), [
+    pytest.param(break_dead_end, "在环节 produce 处没有可走的流转", id="dead-end"),
+    pytest.param(break_two_initial, "没有唯一的起始环节", id="two-initial"),
+    pytest.param(break_loop, "在环节 apply 处形成循环", id="loop"),
+])
+def test_preview_of_a_broken_draft_names_the_problem_and_links_to_the_checks(admin_client, draft, breaker, words):
+    breaker(draft)
+    admin_client.get(reverse("admin:procedures_procedure_start_preview", args=[draft.pk]))
+    applicant = Applicant(admin_client, base=PREVIEW)
+    for step, value in expiring_to_shenzhen():
+        assert applicant.answer(step, value).status_code == 302, step
+
+    response = applicant.post("summary")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="preview-error"' in html and words in html
+    assert reverse("admin:procedures_procedure_publish", args=[draft.pk]) in html
+    assert Plan.objects.count() == 0
+    # The answers are kept: the summary is still there to change them and preview again.
+    assert applicant.client.get(f"{PREVIEW}summary/").status_code == 200
+
+
 def applicant_answers():
     today = timezone.localdate()
     raw = {"reason": "expiring", "birth_date": "1980-05-06", "hukou_region": "410100",
