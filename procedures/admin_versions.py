@@ -71,6 +71,29 @@ def row_link(obj):
     return reverse("admin:procedures_procedure_change", args=[owner]) + anchor
 
 
+def _version(value):
+    """Return the version a diff query names, or None (not a positive whole number, or no such row)."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return Procedure.objects.filter(pk=pk).first() if pk > 0 else None
+
+
+def diff_pair(old, new):
+    """Return (before, after, problem) for two version ids as typed; ``problem`` is '' when both fit."""
+    if old in ("", None) or new in ("", None):
+        return None, None, _("请选择要比较的两个版本。")
+    before, after = _version(old), _version(new)
+    for value, found in ((old, before), (new, after)):
+        if found is None:
+            return before, after, _("找不到要比较的版本 %(value)s。") % {"value": str(value)[:40]}
+    if before.slug != after.slug:
+        return before, after, _("只能比较同一流程的两个版本：%(old)s 与 %(new)s 不是同一流程。") % {
+            "old": before, "new": after}
+    return before, after, ""
+
+
 def problem_rows(found):
     return [
         {"level": "error" if message.is_serious() else "warning", "id": message.id, "msg": message.msg,
@@ -190,15 +213,18 @@ class VersionAdminMixin:
 
     def diff_view(self, request, old, new):
         self._require(request, VIEW)
-        if "old" in request.GET and "new" in request.GET:
-            try:
-                return redirect("admin:procedures_procedure_diff", int(request.GET["old"]), int(request.GET["new"]))
-            except ValueError as error:
-                raise Http404 from error
-        before = get_object_or_404(Procedure, pk=old)
-        after = get_object_or_404(Procedure, pk=new)
-        if before.slug != after.slug:
-            raise Http404
+        from_form = "old" in request.GET or "new" in request.GET
+        if from_form:  # the history page's form; its values are whatever the query says
+            old, new = request.GET.get("old", ""), request.GET.get("new", "")
+        before, after, problem = diff_pair(old, new)
+        if problem:
+            messages.error(request, problem)
+            known = after or before
+            if known is None:
+                return redirect("admin:procedures_procedure_changelist")
+            return redirect("admin:procedures_procedure_versions", known.slug)
+        if from_form:
+            return redirect("admin:procedures_procedure_diff", before.pk, after.pk)
         return TemplateResponse(request, "admin/procedures/procedure/diff.html", self._context(
             request, title=_("%(slug)s：v%(old)d 与 v%(new)d 的差别") % {
                 "slug": after.slug, "old": before.version, "new": after.version},

@@ -202,6 +202,33 @@ def test_version_history_and_diff_pages(admin_client, admin_user, draft, live_re
     assert restored.fee_set.get(code="renewal").amount_yuan == 20
 
 
+@pytest.mark.parametrize(("query", "words"), [
+    pytest.param({"old": "-1", "new": "{new}"}, "找不到要比较的版本 -1", id="negative"),
+    pytest.param({"old": "abc", "new": "{new}"}, "找不到要比较的版本 abc", id="not-a-number"),
+    pytest.param({"old": "99999999999999999999", "new": "{new}"}, "找不到要比较的版本", id="too-big"),
+    pytest.param({"old": "{new}"}, "请选择要比较的两个版本", id="missing-new"),
+    pytest.param({"old": "", "new": ""}, "请选择要比较的两个版本", id="empty"),
+    pytest.param({"old": "{other}", "new": "{new}"}, "只能比较同一流程的两个版本", id="another-procedure"),
+])
+def test_a_bad_diff_query_goes_back_to_the_history_with_a_message(admin_client, draft, query, words):
+    other = selectors.live_version("local-renewal")
+    params = {key: value.format(new=draft.pk, other=other.pk) for key, value in query.items()}
+
+    response = admin_client.get(reverse("admin:procedures_procedure_diff", args=[0, 0]), params, follow=True)
+
+    assert response.status_code == 200
+    assert words in response.content.decode()
+    assert response.redirect_chain[-1][0] in {
+        reverse("admin:procedures_procedure_versions", args=[draft.slug]),
+        reverse("admin:procedures_procedure_changelist")}
+
+
+def test_a_diff_url_between_two_procedures_goes_back_with_a_message(admin_client, draft):
+    other = selectors.live_version("local-renewal")
+    response = admin_client.get(reverse("admin:procedures_procedure_diff", args=[other.pk, draft.pk]), follow=True)
+    assert response.status_code == 200 and "只能比较同一流程的两个版本" in response.content.decode()
+
+
 def test_stale_list_shows_records_not_checked_for_a_year(admin_client, live_renewal):
     old = timezone.localdate() - datetime.timedelta(days=400)
     Fee.objects.filter(procedure=live_renewal, code="renewal").update(last_checked=old)
