@@ -186,6 +186,14 @@ class VersionAdminMixin:
             messages.error(request, str(locked))
             existing = services.open_draft(source.slug)
             return redirect("admin:procedures_procedure_change", existing.pk if existing else pk)
+        except services.PublishRefused as refusal:
+            # Rows saved before a rule changed (a fact removed, say) no longer validate; the copy
+            # was rolled back, so say which rows stand in the way.
+            messages.error(request, _("没有新建草稿：v%(source)d 中有记录不符合现在的规则，请看下面的问题。") % {
+                "source": source.version})
+            for row in problem_rows(refusal.problems):
+                messages.error(request, f"{row['id']} {row['msg']}")
+            return redirect("admin:procedures_procedure_change", pk)
         if source.is_published and selectors.version_status(source) == "live":
             messages.success(request, _("已新建草稿 v%(version)d（复制自现行的 v%(source)d），改好后预览并发布。") % {
                 "version": draft.version, "source": source.version})

@@ -202,6 +202,21 @@ def test_version_history_and_diff_pages(admin_client, admin_user, draft, live_re
     assert restored.fee_set.get(code="renewal").amount_yuan == 20
 
 
+def test_restoring_a_version_that_no_longer_validates_lists_the_problems(admin_client, live_renewal):
+    # Saved around the validators, as an old version can be after a fact was removed.
+    Fee.objects.filter(procedure=live_renewal, code="renewal").update(
+        condition={"fact": "no_such_fact", "op": "eq", "value": True})
+
+    response = admin_client.post(reverse("admin:procedures_procedure_new_draft", args=[live_renewal.pk]),
+                                 follow=True)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "没有新建草稿" in html and "procedures.E005" in html and "no_such_fact" in html
+    assert not Procedure.objects.filter(slug=live_renewal.slug, status=Procedure.Status.DRAFT).exists()
+    assert Procedure.objects.filter(slug=live_renewal.slug).count() == 1
+
+
 @pytest.mark.parametrize(("query", "words"), [
     pytest.param({"old": "-1", "new": "{new}"}, "找不到要比较的版本 -1", id="negative"),
     pytest.param({"old": "abc", "new": "{new}"}, "找不到要比较的版本 abc", id="not-a-number"),
