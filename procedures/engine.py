@@ -57,7 +57,13 @@ class RuleInfo:
 
 @dataclass(frozen=True)
 class RegionInfo:
-    """A division as the engine sees it: resolved to province or prefecture level."""
+    """A division as the engine sees it: resolved to province or prefecture level.
+
+    ``place_code`` names the place for telling whether two answers are the same
+    place: the prefecture (or municipality), except for a county-level city directly
+    under its province (仙桃, 济源...), which is a place of its own although its
+    rules are the province's.
+    """
 
     code: str
     name: str
@@ -65,6 +71,11 @@ class RegionInfo:
     input_code: str = ""
     input_name: str = ""
     rules: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    place_code: str = ""
+
+    @property
+    def place(self):
+        return self.place_code or self.code
 
     def rule(self, topic):
         rule = self.rules.get(topic)
@@ -350,7 +361,7 @@ def derive_facts(answers, *, today, hukou, residence):
     facts["today"] = today
     birth_date = answers.get("birth_date")
     facts["age"] = age_on(birth_date, today) if birth_date else None
-    facts["cross_region"] = hukou.code != residence.code
+    facts["cross_region"] = hukou.place != residence.place
     facts["same_province"] = hukou.province_code == residence.province_code
     expiry = answers.get("card_expiry_date")
     facts["days_to_expiry"] = (expiry - today).days if expiry else None
@@ -566,6 +577,10 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
     opens, open_now = _renewal_window(procedure, facts)
     apply_date = max(today, opens) if opens else today
     facts.update(renewal_window_opens=opens, renewal_window_open=open_now, apply_date=apply_date)
+    # Local rules (promised times, photo receipts) are those of the place where the person applies.
+    applying_at = {"apply_here": residence, "apply_at_hukou_place": hukou}.get(procedure.outcome)
+    if applying_at is not None:
+        facts.update(region_facts("place", applying_at))
     facts["residence.name"] = residence.input_name or residence.name
     facts["hukou.name"] = hukou.input_name or hukou.name
 
@@ -583,8 +598,6 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
         shift = calendar.add(apply_date, deadline_limit.amount, deadline_limit.unit)
         deadline, complete = shift.date, complete and shift.complete
 
-    # Local rules (promised times, photo receipts) are those of the place where the person applies.
-    applying_at = {"apply_here": residence, "apply_at_hukou_place": hukou}.get(procedure.outcome)
     at_home = procedure.outcome == "apply_at_hukou_place" or not facts["cross_region"]
     promise_topic = "promise_local" if at_home else "promise_cross_region"
     promise = applying_at.rule(promise_topic) if applying_at else None
@@ -646,7 +659,7 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
     receipt_days = receipt.days if receipt else None
     receipt_expiry = None
     if receipt_days is not None and not facts.get("has_photo_receipt"):
-        receipt_expiry = apply_date + datetime.timedelta(days=receipt_days)
+        receipt_expiry = calendar.add(apply_date, receipt_days, receipt.unit).date
 
     notices = tuple(m for p in visited for m in _messages(p.notices, facts))
     return Plan(

@@ -27,8 +27,8 @@ class Fact:
     choices: tuple = ()
 
 
-def _region_facts(prefix, where):
-    return [
+def _region_facts(prefix, where, phase=DERIVED):
+    facts = [
         Fact(f"{prefix}.province", "str", format_lazy(_("{where}所在省级行政区代码"), where=where), DERIVED),
         Fact(f"{prefix}.photo_receipt_required", "bool", format_lazy(_("{where}需要照片回执"), where=where), DERIVED),
         Fact(f"{prefix}.photo_receipt_validity_days", "int",
@@ -42,6 +42,7 @@ def _region_facts(prefix, where):
         Fact(f"{prefix}.not_applicable", "bool", format_lazy(_("{where}不签发居民身份证"), where=where), DERIVED),
         Fact(f"{prefix}.remote_area", "bool", format_lazy(_("{where}属交通不便地区"), where=where), DERIVED),
     ]
+    return [Fact(f.name, f.type, f.label, phase) for f in facts]
 
 
 FACTS = {
@@ -67,6 +68,8 @@ FACTS = {
         Fact("renewal_window_opens", "date", _("可提前换领的起始日"), WINDOW),
         Fact("renewal_window_open", "bool", _("已可提前换领"), WINDOW),
         Fact("apply_date", "date", _("计划申请日"), WINDOW),
+        # Where the person applies: the place of residence, or home when the procedure sends them there.
+        *_region_facts("place", _("办证地"), WINDOW),
         Fact("card_ready_by", "date", _("预计可领证日期"), TIMELINE),
         Fact("needed_before_ready", "bool", _("需要证件的日期早于预计领证日"), TIMELINE),
         Fact("old_card_valid_when_needed", "bool", _("需要用证那天旧证仍在有效期内"), TIMELINE),

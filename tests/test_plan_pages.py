@@ -404,3 +404,37 @@ def test_mail_delivery_shows_when_the_posted_card_should_arrive(client, db):
     for name in ("wizard:plan", "wizard:plan_print"):
         html = client.get(reverse(name, kwargs={"code": plan.code})).content.decode()
         assert "寄到" in html and f'datetime="{arrives.isoformat()}"' in html
+
+
+@pytest.mark.django_db
+def test_a_child_sent_home_reads_the_home_places_rules_by_name(client):
+    """Receipt and promise are those of the place the child applies: home (Shenzhen), not where they live."""
+    plan = make_plan({**CHILD_FIRST_TIME, "hukou_region": "440305", "residence_region": "410102"})
+    assert plan.outcome == "apply_at_hukou_place"
+    page = text_of(client.get(reverse("wizard:plan", kwargs={"code": plan.code})))
+    assert "在广东省深圳市南山区办证，要先办好照片回执" in page
+    assert "在河南省郑州市中原区办证" not in page
+    assert "广东：照片来源" in page
+
+
+@pytest.mark.django_db
+def test_details_changed_does_not_promise_that_no_trip_home_is_needed(client):
+    plan = make_plan({**LOST_SHANGHAI, "reason": "details_changed", "documents": ["old_card"]})
+    page = text_of(client.get(reverse("wizard:plan", kwargs={"code": plan.code})))
+    assert "不用回户籍地" not in page
+    assert "fix_registration_first" in [w["code"] for w in plan.result["warnings"]]
+    ordinary = text_of(client.get(reverse("wizard:plan", kwargs={"code": make_plan(LOST_SHANGHAI).code})))
+    assert "不用回户籍地" in ordinary
+
+
+@pytest.mark.django_db
+def test_receipt_expiry_counts_from_the_day_the_person_can_apply(client):
+    """An early renewal that has to wait for its window: the receipt is counted from that day, not today."""
+    plan = make_plan({**RENEWAL_SHENZHEN, "card_expiry_date": "2027-06-30", "needed_by": None})
+    result = plan.result
+    assert result["apply_date"] > result["today"]
+    expected = datetime.date.fromisoformat(result["apply_date"]) + datetime.timedelta(days=180)
+    assert result["photo_receipt_expiry"] == expected.isoformat()
+    page = text_of(client.get(reverse("wizard:plan", kwargs={"code": plan.code})))
+    assert "如果今天办好回执" not in page and "按今天办好回执计算" not in page
+    assert "按去办理那天办好回执计算" in page

@@ -1,4 +1,5 @@
 """The seeded regions, their local rules, and how a division code resolves to them."""
+import datetime
 import importlib
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from procedures import engine
 from procedures.models import Region, RegionRule
 from procedures.selectors import canonical_region_code, resolve_region
 
@@ -75,6 +77,21 @@ def test_pinyin_uses_the_place_name_reading(code, pinyin):
 ])
 def test_canonical_region_code(code, expected):
     assert canonical_region_code(code) == expected
+
+
+@pytest.mark.parametrize("hukou, residence, cross", [
+    pytest.param("429004", "429005", True, id="xiantao-and-qianjiang-are-two-places"),
+    pytest.param("429004", "429004", False, id="same-county-level-city"),
+    pytest.param("429004", "420100", True, id="county-level-city-and-prefecture"),
+    pytest.param("110105", "110108", False, id="two-districts-of-one-municipality"),
+    pytest.param("440305", "440306", False, id="two-districts-of-one-prefecture"),
+])
+@pytest.mark.django_db
+def test_county_level_cities_under_a_province_are_places_of_their_own(hukou, residence, cross):
+    """Their rules are the province's, but living in 潜江 with a 仙桃 hukou is away from home."""
+    facts = engine.derive_facts({}, today=datetime.date(2026, 12, 1), hukou=resolve_region(hukou),
+                                residence=resolve_region(residence))
+    assert facts["cross_region"] is cross
 
 
 @pytest.mark.django_db

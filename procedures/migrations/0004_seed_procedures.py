@@ -103,21 +103,21 @@ def prepare_transitions(first_step, photo_needed=PHOTO_NEEDED):
     ]
 
 
-def production_states(place, collect_place):
+def production_states(place, collect_place, office="residence_office"):
     return [
         state("produce", "制作证件", order=50, actor="production", location=place,
               description="居住地公安机关收到签发后的制证信息，制作并核验证件。",
               duration=(3, 30), source=STAGES, confidence=L),
-        state("deliver", "证件送到受理点", order=60, actor="residence_office", location=place,
+        state("deliver", "证件送到受理点", order=60, actor=office, location=place,
               description="制好的证件转到受理点。", duration=(1, 3), unit="working_days",
               source=STAGES, confidence=L),
-        state("ready", "通知领证", order=70, actor="residence_office", milestone="card_ready",
+        state("ready", "通知领证", order=70, actor=office, milestone="card_ready",
               location=place, description="受理点通知你证件已可领取。", duration=(0, 2),
               unit="working_days", source=STAGES, confidence=L),
         state("collect", "领取新证", order=80, terminal=True, milestone="collected",
               location=collect_place,
               description="带上领证回执领取新证；换领的，同时交回旧证。"),
-        state("mailed", "邮寄送证", order=85, actor="residence_office", terminal=True,
+        state("mailed", "邮寄送证", order=85, actor=office, terminal=True,
               milestone="collected", duration=(1, 5), description="证件寄到你填写的地址，邮费自付。",
               source="domain.md §5（部分城市提供邮寄）", confidence=L),
         state("withdrawn", "申请人撤回", order=90, terminal=True,
@@ -381,9 +381,9 @@ def local_states(apply_name, apply_description):
         *prepare_states(),
         state("apply", apply_name, order=30, actor="hukou_office", location=HOME_PLACE,
               milestone="accepted", description=apply_description, source=LAW, confidence=V),
-        state("refused", "不予受理", order=95, actor="residence_office", terminal=True,
+        state("refused", "不予受理", order=95, actor="hukou_office", terminal=True,
               description="材料不符合要求时不予受理，并说明理由。", source=LAW, confidence=L),
-        *production_states("{hukou.name}公安机关", HOME_PLACE),
+        *production_states("{hukou.name}公安机关", HOME_PLACE, office="hukou_office"),
     ]
 
 
@@ -437,7 +437,7 @@ PROCEDURES = [
                    order=20, source=CCTV),
             notice("photo_studio_guangdong", "广东：照片来源",
                    "广东要求使用省内照相馆拍摄的照片；广州不接受在省外拍摄的照片。", order=30,
-                   condition=fact("residence.province", "eq", "440000"), source="ccschy.com（地方）"),
+                   condition=fact("place.province", "eq", "440000"), source="ccschy.com（地方）"),
         ],
     ),
     procedure(

@@ -145,6 +145,13 @@ def code_not_prefix(items, prefix):
 
 
 @register.simple_tag
+def place_name(result):
+    """Return the name of the place where the person applies (home, when the outcome sends them there)."""
+    region = result.get("hukou_region" if result.get("outcome") == "apply_at_hukou_place" else "residence_region")
+    return (region or {}).get("name", "")
+
+
+@register.simple_tag
 def step_with(steps, milestone):
     """Return the first step with this milestone, or None."""
     return next((s for s in steps or () if s.get("milestone") == milestone), None)
