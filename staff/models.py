@@ -56,6 +56,8 @@ class Application(models.Model):
     card_ready_due = models.DateField(_("预计可领证日期"), null=True, blank=True)
     statutory_due = models.DateField(_("法定发放期限"), null=True, blank=True)
     collected_on = models.DateField(_("领证日期"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("办结日期"), null=True, blank=True, help_text=_("到达任一结束环节（领证、邮寄、撤回、退回）的日期。"))
     applicant_name = models.CharField(_("申请人姓名（选填）"), max_length=64, blank=True)
     applicant_phone = models.CharField(_("联系电话（选填）"), max_length=20, blank=True)
     personal_data_erased_on = models.DateField(_("个人信息删除日期"), null=True, blank=True)

@@ -1,11 +1,14 @@
 """Writes on the counter's side: open an application, move it along its state machine."""
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from procedures import engine
 from procedures.selectors import compiled
+from wizard import questions
+from wizard.services import RegionLookup
 
 from .models import Application, ApplicationEvent
 
@@ -32,11 +35,31 @@ def procedure_of(application):
     return compiled(application.procedure)
 
 
+def plan_facts(plan):
+    """Return the facts the plan was computed from, for transition conditions (None: regions gone)."""
+    answers = questions.from_json(plan.answers)
+    regions = RegionLookup(plan.computed_for)
+    hukou = regions(answers.get("hukou_region"))
+    residence = regions(answers.get("residence_region") or answers.get("hukou_region"))
+    if hukou is None or residence is None:
+        return None
+    return engine.derive_facts(answers, today=plan.computed_for, hukou=hukou, residence=residence)
+
+
 def allowed_moves(application):
-    """Return the transitions the application may take from its current state."""
+    """Return the transitions the application may take from its current state.
+
+    A planned transition whose condition does not hold for the applicant's answers
+    (mail delivery for someone who chose to collect, say) is left out; exceptions
+    (withdrawal, refusal) are always offered.
+    """
     if application.is_closed:
         return ()
-    return procedure_of(application).outgoing.get(application.state_code, ())
+    outgoing = procedure_of(application).outgoing.get(application.state_code, ())
+    facts = plan_facts(application.plan)
+    if facts is None:
+        return outgoing
+    return tuple(t for t in outgoing if t.kind != "planned" or t.test(facts))
 
 
 def open_application(*, plan, office, user, applicant_name="", applicant_phone="", today=None):
@@ -54,18 +77,20 @@ def open_application(*, plan, office, user, applicant_name="", applicant_phone="
     accepted = next((s for s in procedure.states if s.milestone == "accepted"), None)
     if accepted is None:
         raise MoveRefused(_("流程 %(slug)s 没有“受理”环节。") % {"slug": procedure.slug})
-    result = plan.result
-    offset = (today - _date(result["apply_date"])).days
-    with transaction.atomic():
-        application = Application.objects.create(
-            plan=plan, office=office, procedure=plan.procedure, state_code=accepted.code,
-            state_name=accepted.name, accepted_on=today,
-            card_ready_due=_shift(result.get("card_ready_by"), offset),
-            statutory_due=_shift(result.get("statutory_deadline"), offset),
-            applicant_name=applicant_name.strip(), applicant_phone=applicant_phone.strip(), opened_by=user,
-        )
-        ApplicationEvent.objects.create(
-            application=application, from_state="", to_state=accepted.code, label=_("受理"), actor=user)
+    offset = (today - _date(plan.result["apply_date"])).days
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                plan=plan, office=office, procedure=plan.procedure, state_code=accepted.code,
+                state_name=accepted.name, accepted_on=today,
+                card_ready_due=_shift(plan.result.get("card_ready_by"), offset),
+                statutory_due=_shift(plan.result.get("statutory_deadline"), offset),
+                applicant_name=applicant_name.strip(), applicant_phone=applicant_phone.strip(), opened_by=user,
+            )
+            ApplicationEvent.objects.create(
+                application=application, from_state="", to_state=accepted.code, label=_("受理"), actor=user)
+    except IntegrityError:  # another clerk, or a double click, accepted the same plan a moment ago
+        raise MoveRefused(_("这份计划已经受理过了。")) from None
     return application
 
 
@@ -93,6 +118,8 @@ def move_application(*, application, target, expected_revision, user, note="", t
     }
     if state.milestone == "collected":
         fields["collected_on"] = today
+    if state.is_terminal:
+        fields["closed_on"] = today
     with transaction.atomic():
         updated = Application.objects.filter(
             pk=application.pk, revision=expected_revision, state_code=move.source, is_closed=False,
@@ -107,10 +134,14 @@ def move_application(*, application, target, expected_revision, user, note="", t
 
 
 def erase_personal_data(*, older_than_days, today=None):
-    """Blank the optional name and phone of applications collected long enough ago; return how many."""
+    """Blank the optional name and phone of applications closed long enough ago; return how many.
+
+    Closed means collected, mailed, withdrawn or refused: whichever way an
+    application ended, the counter no longer needs to reach the applicant.
+    """
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=older_than_days)
     return (
-        Application.objects.filter(collected_on__lte=cutoff, personal_data_erased_on__isnull=True)
+        Application.objects.filter(closed_on__lte=cutoff, personal_data_erased_on__isnull=True)
         .update(applicant_name="", applicant_phone="", personal_data_erased_on=today)
     )

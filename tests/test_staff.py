@@ -60,11 +60,13 @@ STAFF_URLS = [
     pytest.param("staff:open_application", {"code": "PLAN"}, id="open-application"),
     pytest.param("staff:application", {"code": "PLAN"}, id="application"),
     pytest.param("staff:move", {"code": "PLAN"}, id="move"),
+    pytest.param("staff:walk_in", {}, id="walk-in"),
+    pytest.param("staff:walk_in_step", {"step": "reason"}, id="walk-in-step"),
 ]
 
 
 def _url(name, kwargs, plan):
-    return reverse(name, kwargs={key: plan.code for key in kwargs})
+    return reverse(name, kwargs={key: plan.code if key == "code" else value for key, value in kwargs.items()})
 
 
 @pytest.mark.parametrize("name, kwargs", STAFF_URLS)
@@ -80,6 +82,18 @@ def test_signed_in_without_the_permission_gets_403(client, application, name, kw
     client.force_login(User.objects.create_user("visitor"))
     response = client.get(_url(name, kwargs, application.plan))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name, kwargs", STAFF_URLS)
+def test_posts_need_sign_in_and_the_permission_too(client, application, name, kwargs):
+    url = _url(name, kwargs, application.plan)
+    response = client.post(url, {"target": "signoff", "revision": 1})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("staff:login"))
+    client.force_login(User.objects.create_user("visitor"))
+    assert client.post(url, {"target": "signoff", "revision": 1}).status_code == 403
+    application.refresh_from_db()
+    assert (application.state_code, application.revision) == ("apply", 1)
 
 
 @pytest.mark.parametrize("name, kwargs", [p for p in STAFF_URLS if p.id not in ("open-application", "move")])
@@ -277,7 +291,7 @@ def test_two_staff_moving_at_once_exactly_one_wins(office, clerk):
 
     application = services.open_application(plan=plan_create(answers=RENEWAL, today=TODAY), office=office,
                                             user=clerk, today=TODAY)
-    first_holds_lock = threading.Event()
+    first_holds_lock, release = threading.Event(), threading.Event()
     outcome = {}
 
     def first():
@@ -286,33 +300,44 @@ def test_two_staff_moving_at_once_exactly_one_wins(office, clerk):
                 services.move_application(application=Application.objects.get(pk=application.pk),
                                           target="signoff", expected_revision=1, user=clerk)
                 first_holds_lock.set()
-                time.sleep(0.5)  # keep the row locked while the second clerk tries
+                release.wait(10)  # keep the row locked until the second clerk is seen waiting for it
             outcome["first"] = "moved"
         finally:
             connections.close_all()
 
     def second():
         try:
-            first_holds_lock.wait(5)
-            started = time.monotonic()
             try:
                 services.move_application(application=Application.objects.get(pk=application.pk),
                                           target="signoff", expected_revision=1, user=clerk)
                 outcome["second"] = "moved"
             except services.StaleApplication:
                 outcome["second"] = "stale"
-            outcome["waited"] = time.monotonic() - started
         finally:
             connections.close_all()
 
+    def backends_waiting_for_a_lock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock'")
+            return cursor.fetchone()[0]
+
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
+    threads[0].start()
+    assert first_holds_lock.wait(10)
+    threads[1].start()
+    blocked = False
+    for _attempt in range(200):  # the second move must block on the first one's row lock
+        if backends_waiting_for_a_lock():
+            blocked = True
+            break
+        time.sleep(0.05)
+    release.set()
     for thread in threads:
         thread.join(10)
+    assert blocked, "the second move should have waited for the first one's row lock"
     assert outcome["first"] == "moved"
     assert outcome["second"] == "stale"
-    assert outcome["waited"] >= 0.3, "the second move should have waited for the first one's row lock"
     application.refresh_from_db()
     assert application.state_code == "signoff"
     assert application.revision == 2
@@ -366,16 +391,82 @@ def test_retention_command_erases_personal_data_after_collection(application, cl
         application = services.move_application(application=application, target=target,
                                                  expected_revision=application.revision, user=clerk)
     settings.PERSONAL_DATA_RETENTION_DAYS = 30
-    Application.objects.filter(pk=application.pk).update(collected_on=datetime.date.today() - datetime.timedelta(29))
+    Application.objects.filter(pk=application.pk).update(closed_on=datetime.date.today() - datetime.timedelta(29))
     call_command("erase_personal_data")
     application.refresh_from_db()
     assert application.applicant_name == "张三丰"
-    Application.objects.filter(pk=application.pk).update(collected_on=datetime.date.today() - datetime.timedelta(30))
+    Application.objects.filter(pk=application.pk).update(closed_on=datetime.date.today() - datetime.timedelta(30))
     call_command("erase_personal_data")
     application.refresh_from_db()
     assert (application.applicant_name, application.applicant_phone) == ("", "")
     assert application.personal_data_erased_on == datetime.date.today()
     assert application.events.count() == 1 + len(HAPPY_PATH)
+
+
+def test_retention_command_also_erases_withdrawn_applications(application, clerk, settings):
+    services.move_application(application=application, target="withdrawn", note="不办了", expected_revision=1,
+                              user=clerk, today=TODAY)
+    application.refresh_from_db()
+    assert application.closed_on == TODAY and application.collected_on is None
+    call_command("erase_personal_data", days=30)
+    application.refresh_from_db()
+    assert application.applicant_name == "张三丰"
+    Application.objects.filter(pk=application.pk).update(closed_on=datetime.date.today() - datetime.timedelta(30))
+    call_command("erase_personal_data", days=30)
+    application.refresh_from_db()
+    assert (application.applicant_name, application.applicant_phone) == ("", "")
+
+
+def test_accepting_a_plan_twice_says_so(plan, office, clerk, client):
+    services.open_application(plan=plan, office=office, user=clerk, today=TODAY)
+    with pytest.raises(services.MoveRefused, match="已经受理过了"):
+        services.open_application(plan=plan, office=office, user=clerk, today=TODAY)
+    client.force_login(clerk)
+    response = client.post(reverse("staff:open_application", kwargs={"code": plan.code}), follow=True)
+    assert response.status_code == 200
+    assert "已经受理过了" in response.content.decode()
+    assert Application.objects.filter(plan=plan).count() == 1
+
+
+def test_accepting_while_another_clerk_just_did_is_refused_not_a_crash(plan, office, clerk):
+    """The existence check can pass for both clerks; the one-to-one constraint then decides."""
+    from unittest import mock
+
+    services.open_application(plan=plan, office=office, user=clerk, today=TODAY)
+    real_filter = Application.objects.filter
+
+    def filter_that_misses_the_other_clerks_row(*args, **kwargs):
+        return real_filter(pk__in=[]) if kwargs == {"plan": plan} else real_filter(*args, **kwargs)
+
+    with mock.patch.object(Application.objects, "filter", side_effect=filter_that_misses_the_other_clerks_row):
+        with pytest.raises(services.MoveRefused, match="已经受理过了"):
+            services.open_application(plan=plan, office=office, user=clerk, today=TODAY)
+    assert Application.objects.filter(plan=plan).count() == 1
+
+
+def _ready(application, clerk):
+    for target in HAPPY_PATH[:-1]:
+        application = services.move_application(application=application, target=target,
+                                                 expected_revision=application.revision, user=clerk)
+    return application
+
+
+def test_mail_is_not_offered_to_someone_who_chose_to_collect(application, clerk):
+    application = _ready(application, clerk)
+    assert [t.target for t in services.allowed_moves(application)] == ["collect"]
+    with pytest.raises(services.MoveRefused):
+        services.move_application(application=application, target="mailed",
+                                  expected_revision=application.revision, user=clerk)
+
+
+def test_a_mailed_card_closes_the_application(office, clerk):
+    plan = plan_create(answers={**RENEWAL, "delivery": "mail"}, today=TODAY)
+    application = _ready(services.open_application(plan=plan, office=office, user=clerk, today=TODAY), clerk)
+    assert "mailed" in [t.target for t in services.allowed_moves(application)]
+    application = services.move_application(application=application, target="mailed",
+                                            expected_revision=application.revision, user=clerk, today=TODAY)
+    assert application.is_closed and application.closed_on == TODAY
+    assert application.collected_on == TODAY
 
 
 def test_retention_command_keeps_open_applications(application):

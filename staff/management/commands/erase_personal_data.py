@@ -5,7 +5,8 @@ from staff.services import erase_personal_data
 
 
 class Command(BaseCommand):
-    help = ("Blank the optional applicant name and phone number of applications collected more than "
+    help = ("Blank the optional applicant name and phone number of applications closed (collected, mailed, "
+            "withdrawn or refused) more than "
             "PERSONAL_DATA_RETENTION_DAYS days ago (run daily).")
 
     def add_arguments(self, parser):
@@ -18,4 +19,4 @@ class Command(BaseCommand):
             self.stderr.write("--days must be 0 or more.")
             raise SystemExit(2)
         erased = erase_personal_data(older_than_days=days)
-        self.stdout.write(f"Erased the personal data of {erased} applications collected over {days} days ago.")
+        self.stdout.write(f"Erased the personal data of {erased} applications closed over {days} days ago.")
