@@ -517,3 +517,45 @@ def test_the_print_sheet_names_the_office_of_the_clerk_printing_it(client, clerk
     assert office.name not in client.get(url).content.decode()
     client.force_login(clerk)
     assert office.name in client.get(url).content.decode()
+
+
+def test_a_clerk_who_scans_the_qr_code_can_go_on_to_the_desk(client, clerk, plan):
+    desk = reverse("staff:plan", kwargs={"code": plan.code})
+    public = reverse("wizard:plan", kwargs={"code": plan.code})
+    assert desk not in client.get(public).content.decode()
+    client.force_login(clerk)
+    assert desk in client.get(public).content.decode()
+
+
+def test_the_staff_plan_page_shows_no_fee_line_for_a_plan_without_one(client, clerk):
+    plan = plan_create(answers={"reason": "lost", "hukou_region": "810000"}, today=TODAY)
+    client.force_login(clerk)
+    page = client.get(reverse("staff:plan", kwargs={"code": plan.code})).content.decode()
+    assert "None" not in page and "工本费" not in page
+
+
+@pytest.mark.parametrize("count, forwarded, remote, expected", [
+    pytest.param(0, "203.0.113.9", "10.0.0.1", "10.0.0.1", id="no-proxy-ignores-the-header"),
+    pytest.param(1, "198.51.100.7, 203.0.113.9", "10.0.0.1", "203.0.113.9", id="one-proxy-rightmost"),
+    pytest.param(1, "", "10.0.0.1", "10.0.0.1", id="no-header"),
+    pytest.param(2, "203.0.113.9", "10.0.0.1", "10.0.0.1", id="header-shorter-than-the-count"),
+])
+def test_lockout_counts_the_client_behind_the_proxy(rf, settings, count, forwarded, remote, expected):
+    from staff.client_ip import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = count
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+    assert client_ip(request) == expected
+
+
+def test_one_client_behind_the_proxy_cannot_lock_out_another(client, clerk, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("staff:login"), {"username": "clerk", "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR="198.51.100.7")
+    locked = client.post(reverse("staff:login"), {"username": "clerk", "password": "counter-pass-2026"},
+                         HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert locked.status_code == 429
+    other = client.post(reverse("staff:login"), {"username": "clerk", "password": "counter-pass-2026"},
+                        HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert other.status_code == 302

@@ -55,6 +55,8 @@ class PlanMixin:
                        plan_url=self.plan_url(), application=status_for_applicant(self.plan))
         if self.request.user.is_authenticated:
             context["printing_office"] = office_of(self.request.user)
+            # A clerk who opened the printout's QR code goes on from here to accept the application.
+            context["at_the_desk"] = self.request.user.has_perm("staff.use_desk")
         return context
 
 
