@@ -3,10 +3,13 @@
 Hypothesis builds the request bodies: huge, unicode, null-byte, markup and SQL-ish
 strings, lists where one value is expected, unknown and nested keys, a missing or
 forged management form. Each example starts from the same stored wizard state, so
-examples do not depend on each other.
+examples do not depend on each other. The applicant's wizard and the counter's
+walk-in wizard (the same questions, answered by staff) both get this treatment.
 """
 import copy
 import datetime
+import re
+from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -29,6 +32,8 @@ FUZZ = settings(max_examples=60, deadline=None,
                                        HealthCheck.data_too_large])
 # Thirteen wizard steps: fewer examples each keep `make test` quick.
 FUZZ_STEP = settings(FUZZ, max_examples=30)
+# The walk-in wizard runs the same view code behind the desk's access check: fewer still.
+FUZZ_WALK_IN_STEP = settings(FUZZ, max_examples=20)
 # What a page shows when it refuses something: a form error or a notice.
 MESSAGE_MARKERS = ('class="error-summary"', 'class="error-prefix"', 'class="notice', "查询太频繁", "账号暂时锁定")
 
@@ -76,59 +81,84 @@ def wizard_post(step, prefix):
     )
 
 
-def stored_before(client, step):
+@dataclass(frozen=True)
+class Wizard:
+    """Where a wizard lives, where it keeps its state, and the notice every one of its pages shows."""
+
+    base: str
+    session_key: str
+    banner: re.Pattern | None = None
+
+    def without_banner(self, html):
+        """Return ``html`` without the page's standing notice, which is no refusal."""
+        if self.banner is None:
+            return html
+        html, found = self.banner.subn("", html)
+        assert found == 1, html[:3000]
+        return html
+
+
+APPLY = Wizard("/apply/", SESSION_KEY)
+# Every walk-in page says it is answered on an applicant's behalf, in a notice of its own.
+WALK_IN = Wizard("/staff/walk-in/", "wizard_walk_in_wizard",
+                 banner=re.compile(r'<p class="notice notice-info">代办模式：.*?</p>', re.S))
+
+
+def stored_before(client, step, wizard=APPLY):
     """Walk the standard journey up to ``step``; return the wizard's stored state there."""
-    applicant = Applicant(client)
+    applicant = Applicant(client, base=wizard.base)
     answers = expiring_to_shenzhen()
     names = [name for name, _value in answers]
     applicant.walk(answers[:names.index(step)] if step in names else answers)
-    assert client.get(f"/apply/{step}/").status_code == 200
-    return applicant, copy.deepcopy(client.session[SESSION_KEY])
+    assert client.get(f"{wizard.base}{step}/").status_code == 200
+    return applicant, copy.deepcopy(client.session[wizard.session_key])
 
 
-def restore(client, state):
+def restore(client, state, wizard=APPLY):
     session = client.session
-    session[SESSION_KEY] = copy.deepcopy(state)
+    session[wizard.session_key] = copy.deepcopy(state)
     session.save()
 
 
-def assert_polite(client, response, *, posted_step=None, navigation=False):
+def assert_polite(client, response, *, posted_step=None, navigation=False, wizard=APPLY):
     """No server error; a refusal, followed to the page it leads to, says why."""
     assert response.status_code < 500, response.content[:500]
     if response.status_code in (301, 302):
-        stored = client.session.get(SESSION_KEY, {}).get("step_data", {})
+        stored = client.session.get(wizard.session_key, {}).get("step_data", {})
         accepted = posted_step is not None and posted_step in stored
         page = client.get(response.url, follow=True)
         assert page.status_code < 500
         html = page.content.decode()
-        if navigation or (accepted and not response.url.startswith(f"/apply/{posted_step}/")):
+        if navigation or (accepted and not response.url.startswith(f"{wizard.base}{posted_step}/")):
             return
         if "/plan/" in response.url:
             return
+        html = wizard.without_banner(html) if response.url.startswith(wizard.base) else html
         assert any(marker in html for marker in MESSAGE_MARKERS), (response.url, html[:3000])
     else:
         html = response.content.decode()
+        html = wizard.without_banner(html) if response.wsgi_request.path.startswith(wizard.base) else html
         assert any(marker in html for marker in MESSAGE_MARKERS), html[:3000]
 
 
 STEPS_IN_JOURNEY = [name for name, _value in expiring_to_shenzhen()] + [SUMMARY]
 
 
-@pytest.mark.parametrize("step", STEPS_IN_JOURNEY)
-def test_hostile_posts_to_every_wizard_step(client, step):
-    applicant, state = stored_before(client, step)
+def fuzz_every_step(client, step, wizard, examples):
+    """Throw hostile POSTs at one step of ``wizard``, each from the same stored state."""
+    applicant, state = stored_before(client, step, wizard)
     plans_before = Plan.objects.count()
 
-    @FUZZ_STEP
+    @examples
     @given(data=wizard_post(step, applicant.prefix), url_step=st.sampled_from([step, step, "done", "nope"]))
     def post(data, url_step):
-        restore(client, state)
-        response = client.post(f"/apply/{url_step}/", data)
+        restore(client, state, wizard)
+        response = client.post(f"{wizard.base}{url_step}/", data)
         # formtools goes by the management form, whatever the URL says.
         named = data.get(f"{applicant.prefix}-current_step")
         if isinstance(named, list):  # a repeated field: Django reads the last value
             named = named[-1] if named else None
-        assert_polite(client, response, posted_step=named if isinstance(named, str) else None)
+        assert_polite(client, response, posted_step=named if isinstance(named, str) else None, wizard=wizard)
 
     post()
     # A plan is only ever made from the summary of a complete, valid journey.
@@ -136,27 +166,53 @@ def test_hostile_posts_to_every_wizard_step(client, step):
         assert Plan.objects.count() == plans_before
 
 
+@pytest.mark.parametrize("step", STEPS_IN_JOURNEY)
+def test_hostile_posts_to_every_wizard_step(client, step):
+    fuzz_every_step(client, step, APPLY, FUZZ_STEP)
+
+
+@pytest.mark.parametrize("step", STEPS_IN_JOURNEY)
+def test_hostile_posts_to_every_walk_in_step(client, clerk, step):
+    client.force_login(clerk)
+    fuzz_every_step(client, step, WALK_IN, FUZZ_WALK_IN_STEP)
+    # Whatever was posted, a plan made here is recorded as the clerk's, and the clerk stays signed in.
+    assert all((plan.channel, plan.created_by) == (Plan.Channel.STAFF, clerk) for plan in Plan.objects.all())
+    assert client.get("/staff/").status_code == 200
+
+
+@pytest.mark.parametrize("wizard", [APPLY, WALK_IN], ids=["apply", "walk-in"])
 @pytest.mark.parametrize("step", ["reason", "birth_date", SUMMARY])
-def test_hostile_navigation_never_breaks(client, step):
-    applicant, state = stored_before(client, step)
+def test_hostile_navigation_never_breaks(client, clerk, wizard, step):
+    if wizard is WALK_IN:
+        client.force_login(clerk)
+    applicant, state = stored_before(client, step, wizard)
 
     @FUZZ_STEP
     @given(data=wizard_post(step, applicant.prefix), goto=st.one_of(st.sampled_from(QUESTION_STEPS), text))
     def post(data, goto):
-        restore(client, state)
-        response = client.post(f"/apply/{step}/", {**data, "wizard_goto_step": goto})
-        assert_polite(client, response, navigation=True)
+        restore(client, state, wizard)
+        response = client.post(f"{wizard.base}{step}/", {**data, "wizard_goto_step": goto})
+        assert_polite(client, response, navigation=True, wizard=wizard)
 
     post()
 
 
-@FUZZ
-@given(query=st.dictionaries(st.sampled_from(["change", "reset", "step", "x"]), text, max_size=2),
-       step=st.one_of(st.sampled_from([*QUESTION_STEPS, SUMMARY, "done"]), st.from_regex(r"[a-z_]{1,30}",
-                                                                                          fullmatch=True)))
-def test_hostile_gets_of_wizard_steps(client, query, step):
-    response = client.get(f"/apply/{step}/", query, follow=True)
-    assert response.status_code == 200
+@pytest.mark.parametrize("wizard", [APPLY, WALK_IN], ids=["apply", "walk-in"])
+def test_hostile_gets_of_wizard_steps(client, clerk, wizard):
+    if wizard is WALK_IN:
+        client.force_login(clerk)
+
+    @FUZZ
+    @given(query=st.dictionaries(st.sampled_from(["change", "reset", "step", "x"]), text, max_size=2),
+           step=st.one_of(st.sampled_from([*QUESTION_STEPS, SUMMARY, "done"]),
+                          st.from_regex(r"[a-z_]{1,30}", fullmatch=True)))
+    def get(query, step):
+        response = client.get(f"{wizard.base}{step}/", query, follow=True)
+        assert response.status_code == 200
+        # Always a question page of this wizard, never a login page or the other wizard.
+        assert response.wsgi_request.path.startswith(wizard.base), response.wsgi_request.path
+
+    get()
 
 
 # --- staff forms -----------------------------------------------------------------------------
