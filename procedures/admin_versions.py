@@ -275,7 +275,7 @@ class VersionAdminMixin:
         if form.is_bound and form.is_valid():
             try:
                 document = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            except (ValueError, RecursionError) as error:  # bad UTF-8 or JSON, huge numbers, deep nesting
                 problems = [services.Problem("procedures.E100", _("文件不是有效的 JSON：%(error)s") % {
                     "error": error})]
             else:

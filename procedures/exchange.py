@@ -9,7 +9,10 @@ in that order, so an export, import and export again give identical documents.
 import datetime
 import json
 
+from django.db import models
+
 from .models import (
+    ConditionField,
     Fee,
     Notice,
     Procedure,
@@ -47,6 +50,65 @@ def content_fields(model):
     """Return the names of the fields that carry a row's content (no keys or bookkeeping)."""
     skip = PROCEDURE_BOOKKEEPING if model is Procedure else {"id", "procedure"}
     return [field.name for field in model._meta.concrete_fields if field.name not in skip]
+
+
+def value_types(model, name):
+    """Return the Python types a field's value may have in a document, as ``json`` reads it.
+
+    Dates are ISO strings, states and sub-procedures are named by code and slug, and
+    conditions are objects; null only where the field is nullable. ``bool`` is listed
+    apart from ``int`` on purpose: callers compare ``type(value)``, not ``isinstance``.
+    """
+    field = model._meta.get_field(name)
+    if isinstance(field, ConditionField):
+        types = (dict,)
+    elif isinstance(field, models.BooleanField):
+        types = (bool,)
+    elif isinstance(field, models.IntegerField):
+        types = (int,)
+    else:  # text, choices, dates and references
+        types = (str,)
+    return (*types, type(None)) if field.null else types
+
+
+def unstorable(document, limit=20):
+    """Return (path, why) for each string in a document no database can store, at most ``limit``.
+
+    PostgreSQL refuses NUL characters and no database stores a lone surrogate (which
+    ``json`` reads from an escape like \\ud800); an export never holds either, keys included.
+    """
+    found, stack = [], [("", document)]
+    while stack and len(found) < limit:  # a loop, not recursion: the nesting is the sender's
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                name = _shown_key(key)
+                stack.append((f"{where}.{name}" if where else name, item))
+                if isinstance(key, str) and _why_unstorable(key):
+                    found.append((f"{where}.{name}" if where else name, _why_unstorable(key)))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{index}]", item) for index, item in reversed(list(enumerate(value))))
+        elif isinstance(value, str) and _why_unstorable(value):
+            found.append((where or "/", _why_unstorable(value)))
+    return found[:limit]
+
+
+def _shown_key(key):
+    """Return a key as a path segment that is itself storable and short."""
+    key = str(key)
+    if _why_unstorable(key):
+        key = json.dumps(key)  # ASCII escapes: the NUL or surrogate becomes visible text
+    return key if len(key) <= 40 else key[:40] + "…"
+
+
+def _why_unstorable(text):
+    if "\x00" in text:
+        return "nul"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "surrogate"
+    return ""
 
 
 def _plain(value):

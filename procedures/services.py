@@ -6,10 +6,11 @@ is checked and published whole. These functions are the only writers of a
 version's status; the admin calls them.
 """
 import datetime
+import json
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import DateField, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,6 +86,10 @@ def _create_parts(procedure, data, *, subprocedures=None):
                 problems.append(Problem("procedures.E100", _("%(where)s：未知的字段 %(fields)s。") % {
                     "where": where, "fields": ", ".join(sorted(unknown))}))
                 continue
+            type_problems = _type_problems(model, item, where)
+            if type_problems:  # before any lookup: a list where a code belongs is not even hashable
+                problems.extend(type_problems)
+                continue
             values = dict(item)
             for name in exchange.STATE_REFERENCES:
                 if name in values:
@@ -116,6 +121,42 @@ def _create_parts(procedure, data, *, subprocedures=None):
             if model is State:
                 states[row.code] = row
     return created, problems
+
+
+def _shown(value):
+    """Return a document value as short JSON text, for a message."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _expected(field):
+    if isinstance(field, DateField):
+        return _("YYYY-MM-DD 格式的日期字符串")
+    if field.is_relation:
+        return _("子流程的标识（字符串）") if field.name == "subprocedure" else _("环节代码（字符串）")
+    return {str: _("字符串"), int: _("整数"), bool: _("true 或 false"), dict: _("JSON 对象")}[
+        exchange.value_types(field.model, field.name)[0]]
+
+
+def _type_problems(model, item, where, skip=()):
+    """Return an E101 problem for each value of an item whose JSON type its field cannot hold.
+
+    The model fields would convert some (5 to "5", true to 1) and choke on others
+    (a number given to a date parser, a list used as a state code), so the type is
+    checked first, exactly: ``type(value)``, as an export writes it.
+    """
+    problems = []
+    for name in exchange.content_fields(model):
+        if name not in item or name in skip or type(item[name]) in exchange.value_types(model, name):
+            continue
+        field = model._meta.get_field(name)
+        if item[name] is None:
+            text = _("%(where)s %(field)s：不能为空（null），应为%(expected)s。")
+        else:
+            text = _("%(where)s %(field)s：应为%(expected)s，而不是 %(value)s。")
+        problems.append(Problem("procedures.E101", text % {
+            "where": where, "field": name, "expected": _expected(field), "value": _shown(item[name])}))
+    return problems
 
 
 def _newest_published(slug):
@@ -228,19 +269,34 @@ def _content(data):
 
 
 def _document_problems(document):
+    """Return the problems of a document's shape: format, types and text no database stores.
+
+    Everything the import later looks up by (slugs, state codes) is checked here or in
+    ``_create_parts`` before the lookup, so a hostile document gets messages, never an
+    exception and never a half-done transaction.
+    """
     if not isinstance(document, dict) or document.get("format") != exchange.FORMAT:
         return [Problem("procedures.E100", _("不是本系统导出的流程文件（缺少 format: %(format)s）。") % {
             "format": exchange.FORMAT})]
     if document.get("format_version") != exchange.FORMAT_VERSION:
         return [Problem("procedures.E100", _("不支持的文件版本 %(version)s。") % {
-            "version": document.get("format_version")})]
+            "version": _shown(document.get("format_version"))})]
+    reasons = {"nul": _("空字符 NUL（\\u0000）"), "surrogate": _("不成对的代理字符（如 \\ud800）")}
+    unstorable = exchange.unstorable(document)
+    if unstorable:
+        return [Problem("procedures.E100", _("%(where)s：含有无法保存的%(what)s，导出的文件不会有这种字符。") % {
+            "where": where, "what": reasons[why]}) for where, why in unstorable]
     items = document.get("procedures")
     if not isinstance(items, list):
         return [Problem("procedures.E100", _("procedures 应为列表。"))]
     problems, seen = [], set()
     for index, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("slug"), str) or not item["slug"]:
-            problems.append(Problem("procedures.E100", _("procedures[%(i)d]：缺少 slug。") % {"i": index}))
+        if not isinstance(item, dict):
+            problems.append(Problem("procedures.E100", _("procedures[%(i)d]：应为对象。") % {"i": index}))
+            continue
+        if not isinstance(item.get("slug"), str) or not item["slug"]:
+            problems.append(Problem("procedures.E100", _("procedures[%(i)d]：缺少 slug（应为非空字符串）。") % {
+                "i": index}))
             continue
         try:
             effective = datetime.date.fromisoformat(item.get("effective_from") or "")
@@ -257,6 +313,11 @@ def _document_problems(document):
         if unknown:
             problems.append(Problem("procedures.E100", _("%(slug)s：未知的字段 %(fields)s。") % {
                 "slug": item["slug"], "fields": ", ".join(sorted(unknown))}))
+        problems.extend(_type_problems(Procedure, item, item["slug"], skip={"slug", "effective_from"}))
+        for section in exchange.PARTS:
+            if section in item and not isinstance(item[section], list):
+                problems.append(Problem("procedures.E100", _("%(slug)s %(section)s：应为列表，而不是 %(value)s。") % {
+                    "slug": item["slug"], "section": section, "value": _shown(item[section])}))
     return problems
 
 

@@ -2,6 +2,7 @@
 preview without a saved plan, history, diff, diagram, the stale list, export and import."""
 import datetime
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -15,6 +16,7 @@ from wizard import questions
 from wizard.models import Plan
 from wizard.services import RegionLookup, compute_plan
 
+from .test_exchange import HOSTILE, hostile, snapshot
 from .test_wizard import Applicant, expiring_to_shenzhen
 
 PREVIEW = "/admin/procedures/procedure/preview/"
@@ -279,6 +281,29 @@ def test_export_and_import_in_the_admin(admin_client, live_renewal):
     body = json.dumps({**document, "procedures": [entry]}, ensure_ascii=False).encode()
     admin_client.post(url, {"file": SimpleUploadedFile("p.json", body)})
     assert selectors.live_version("cross-region-renewal").name == "异地换领（新）"
+
+
+@pytest.mark.parametrize("how", [*HOSTILE, "deeply-nested", "huge-integer", "not-utf-8"])
+def test_a_hostile_import_shows_the_problems_and_changes_nothing(admin_client, live_renewal, how):
+    exported = admin_client.get(reverse("admin:procedures_procedure_export")).content
+    if how == "deeply-nested":
+        body = b"[" * 100_000
+    elif how == "huge-integer":
+        body = b'{"format_version": ' + b"9" * 5000 + b"}"
+    elif how == "not-utf-8":
+        body = "异地".encode("gbk")
+    else:
+        body = json.dumps(hostile(json.loads(exported), how)).encode()
+    before = snapshot()
+
+    response = admin_client.post(reverse("admin:procedures_procedure_import"),
+                                 {"file": SimpleUploadedFile("p.json", body)})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "没有导入任何内容" in html
+    assert re.search(r"<code>procedures\.E10[01]</code>", html)
+    assert snapshot() == before
 
 
 def test_add_form_refuses_an_existing_slug(admin_client, live_renewal):

@@ -136,6 +136,77 @@ def test_unreadable_files_exit_2(tmp_path):
     assert code == 2 and "procedures.E100" in err
 
 
+def hostile(document, how):
+    """Return a copy of an export with one value an export never holds."""
+    document = copy.deepcopy(document)
+    item = entry(document, "cross-region-renewal")
+    fee, state, transition = item["fees"][0], item["states"][0], item["transitions"][0]
+    sub_state = next(s for s in item["states"] if s["subprocedure"])
+    changes = {
+        "date-number": lambda: fee.update(last_checked=5),
+        "fee-valid-from-number": lambda: fee.update(valid_from=5),
+        "source-state-list": lambda: transition.update(source_state=["prepare"]),
+        "target-state-dict": lambda: transition.update(target_state={"code": "apply"}),
+        "subprocedure-list": lambda: sub_state.update(subprocedure=["photo-receipt"]),
+        "nul-in-label": lambda: fee.update(label="工本费\x00"),
+        "nul-in-slug": lambda: item.update(slug="cross-region-renewal\x00"),
+        "nul-in-condition": lambda: fee.update(condition={"fact": "reason", "op": "eq", "value": "lost\x00"}),
+        "nul-in-key": lambda: state.update({"code\x00": "x"}),
+        "lone-surrogate": lambda: item.update(name="异地\ud800"),
+        "number-for-string": lambda: item.update(name=5),
+        "number-for-state-code": lambda: state.update(code=7),
+        "null-for-text": lambda: fee.update(source=None),
+        "list-for-condition": lambda: fee.update(condition=[]),
+        "bool-for-integer": lambda: fee.update(amount_yuan=True),
+        "string-for-boolean": lambda: state.update(is_initial="yes"),
+        "section-number": lambda: item.update(fees=5),
+        "section-object": lambda: item.update(fees={"code": "renewal"}),
+        "row-not-object": lambda: item["fees"].append("renewal"),
+        "missing-state-reference": lambda: transition.pop("target_state"),
+        "procedure-not-object": lambda: document["procedures"].append(["cross-region-renewal"]),
+        "procedures-missing": lambda: document.pop("procedures"),
+    }
+    if how == "top-level-list":
+        return [document]
+    changes[how]()
+    return document
+
+
+HOSTILE = ["date-number", "fee-valid-from-number", "source-state-list", "target-state-dict", "subprocedure-list",
+           "nul-in-label", "nul-in-slug", "nul-in-condition", "nul-in-key", "lone-surrogate", "number-for-string",
+           "number-for-state-code", "null-for-text", "list-for-condition", "bool-for-integer",
+           "string-for-boolean", "section-number", "section-object", "row-not-object", "missing-state-reference",
+           "procedure-not-object", "procedures-missing", "top-level-list"]
+
+
+@pytest.mark.parametrize("how", HOSTILE)
+@pytest.mark.django_db
+def test_a_hostile_document_is_refused_with_readable_lines_and_changes_nothing(tmp_path, how):
+    document = json.loads(export())
+    entry(document, "local-renewal")["name"] = "改过的名字"  # a good change, refused along with the bad
+    before = snapshot()
+
+    # ASCII JSON, so a lone surrogate reaches the command as the escape a hostile file would hold.
+    code, _out, err = run_import(tmp_path, json.dumps(hostile(document, how)))
+
+    assert code == 2, err
+    lines = err.splitlines()
+    assert lines[-1].startswith("Nothing imported:")
+    assert lines[:-1] and all(line.startswith(("procedures.E100 ", "procedures.E101 ")) for line in lines[:-1])
+    assert "Traceback" not in err
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("[" * 100_000, id="deeply-nested"),
+    pytest.param('{"n": ' + "9" * 5000 + "}", id="huge-integer"),
+])
+@pytest.mark.django_db
+def test_json_that_python_cannot_read_exits_2(tmp_path, text):
+    code, _out, err = run_import(tmp_path, text)
+    assert code == 2 and "procedures.E100" in err
+
+
 # --- between two freshly migrated databases ------------------------------------------------
 
 def manage(database, *args, stdin=None):

@@ -32,7 +32,9 @@ class Command(BaseCommand):
                     document = json.load(handle)
         except OSError as error:
             self.fail([services.Problem("procedures.E100", f"cannot read {options['file']}: {error.strerror}")])
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        except (ValueError, RecursionError) as error:
+            # ValueError covers bad JSON, bad UTF-8 and integers too long for Python to read;
+            # RecursionError, nesting deeper than the parser goes.
             self.fail([services.Problem("procedures.E100", f"not valid JSON: {error}")])
         try:
             published = services.procedures_import(document=document)
