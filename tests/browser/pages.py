@@ -187,3 +187,14 @@ def journey_answers():
 def labelled_value(scope, term):
     """Return the text of the <dd> that follows the <dt> ``term`` inside ``scope``."""
     return scope.locator("dt", has_text=term).locator("xpath=following-sibling::dd[1]").inner_text()
+
+
+# --- the counter's desk ------------------------------------------------------------------
+
+def sign_in(page, username, password):
+    """Sign in on the staff login page, as a clerk types it; the caller checks where it leads."""
+    page.goto("/staff/login/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("工作人员登录")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    press(page, page.get_by_role("button", name="登录"))

@@ -8,7 +8,9 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
+from django.db.utils import OperationalError
 from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
@@ -28,6 +30,7 @@ from .pages import (
     pick_place,
     press,
     save_screenshot,
+    sign_in,
     tick,
     today,
 )
@@ -78,9 +81,15 @@ class Audit:
         if response.request.resource_type == "document" and response.frame == self.page.main_frame:
             self.document = response
 
-    def check(self, name):
-        """Check the page now showing; ``name`` says which page type it stands for."""
+    def check(self, name, status=None):
+        """Check the page now showing; ``name`` says which page type it stands for.
+
+        With ``status``, the document must have come with that HTTP status (so that, say,
+        the 429 page is checked, not the page a refusal might have fallen back to).
+        """
         expect(self.page.locator("h1")).to_have_count(1)
+        if status is not None:
+            assert self.document.status == status, f"{name}: HTTP {self.document.status}, not {status}"
         html = self.document.text()
         found = describe_html_errors(self.vnu.errors(html), html)
         found += describe_violations(axe_violations(self.page))
@@ -93,9 +102,9 @@ class Audit:
             self.problems.append(f"--- {name} ({self.device}, {self.page.url})")
             self.problems.extend(found)
 
-    def goto(self, path, name):
+    def goto(self, path, name, status=None):
         self.page.goto(path)
-        self.check(name)
+        self.check(name, status)
 
     def assert_clean(self):
         assert not self.problems, "\n".join(self.problems)
@@ -231,6 +240,154 @@ def test_staff_pages(audit, stored_plan, counter, device):
     press(page, page.get_by_role("button", name="登录"))
     expect(page.get_by_role("heading", level=1)).to_have_text("无法打开这个页面")
     run.check("403")
+    run.assert_clean()
+
+
+@pytest.mark.parametrize("device", DEVICE_NAMES)
+def test_walk_in_wizard_pages(audit, counter, device):
+    """The applicant's questions as the counter answers them: the same step types, behind the desk."""
+    run = audit(device)
+    page = run.page
+    sign_in(page, "clerk", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("受理点工作台")
+    press(page, page.get_by_role("link", name="开始问答（代办）"))
+    expect_question(page, "您为什么要办身份证？")
+    expect(page.get_by_text("代办模式")).to_be_visible()
+    assert "/staff/walk-in/" in page.url
+    run.check("walk-in-radio-step")
+    tick(page, "证件快到期了")
+    go_on(page)
+    expect_question(page, "您的户口在哪里？")
+    run.check("walk-in-region-province-step")
+    page.get_by_label("省、自治区、直辖市").select_option(label="河南省")
+    go_on(page)
+    expect(page.get_by_label("河南省的哪个城市（地区、州、盟）？")).to_be_visible()
+    run.check("walk-in-region-city-step-with-filter")
+    page.get_by_label("河南省的哪个城市（地区、州、盟）？").select_option(label="郑州市")
+    go_on(page)
+    pick_place(page, "您现在住在哪里？", "广东省", "深圳市")
+    expect_question(page, "您的出生日期是？")
+    go_on(page)
+    expect(page.get_by_role("alert")).to_be_visible()
+    run.check("walk-in-date-step-with-error")
+    answer_date(page, "您的出生日期是？", datetime.date(1990, 5, 20))
+    answer_date(page, "旧身份证的有效期到哪一天？", today() + datetime.timedelta(days=60))
+    expect_question(page, "您手头有哪些证件？")
+    run.check("walk-in-documents-step")
+    tick(page, "原来的身份证")
+    go_on(page)
+    expect_question(page, "您已经有照片回执了吗？")
+    run.check("walk-in-yes-no-step")
+    choose(page, "您已经有照片回执了吗？", "否")
+    choose(page, "新证怎么拿？", "到受理点自己领")
+    expect_question(page, "您最晚哪天要用身份证？（可不填）")
+    run.check("walk-in-optional-date-step")
+    answer_date(page, "您最晚哪天要用身份证？（可不填）", None)
+    choose(page, "您家是低保户或特困家庭吗？", "否")
+    expect_question(page, "请核对您的回答")
+    run.check("walk-in-summary")
+    press(page, page.get_by_role("button", name="生成我的办事清单"))
+    page.wait_for_url(re.compile(r"/staff/plan/[2-9A-Z]{15}/$"))
+    run.check("staff-plan-from-walk-in")
+    run.assert_clean()
+
+
+@pytest.mark.parametrize("device", DEVICE_NAMES)
+def test_refusal_pages(audit, counter, stored_plan, settings, monkeypatch, device):
+    """The pages that say no: database down (503), CSRF failure (403), too many look-ups (429), locked out."""
+    plan = stored_plan(journey_answers())
+    run = audit(device)
+    page = run.page
+
+    # The database out of reach: the middleware answers with the standalone 503 page.
+    def unreachable(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("wizard.plan_views.plan_get", unreachable)
+        page.goto(plan.get_absolute_url())
+        expect(page.get_by_role("heading", level=1)).to_have_text("系统暂时繁忙，请稍后再试")
+        run.check("503", status=503)
+
+    # A form sent without its CSRF cookie (say, cookies cleared while it was open): Django's 403_csrf.html.
+    page.goto("/staff/login/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill(PASSWORD)
+    run.context.clear_cookies()
+    press(page, page.get_by_role("button", name="登录"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("无法打开这个页面")
+    run.check("403-csrf", status=403)
+
+    # Past the look-up limit: the desk's 429 page.
+    settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 1
+    sign_in(page, "clerk", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("受理点工作台")
+    page.goto(f"/staff/lookup/?code={plan.code}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(plan.display_code)
+    run.goto(f"/staff/lookup/?code={plan.code}", "staff-429", status=429)
+    expect(page.get_by_role("heading", level=1)).to_have_text("查询太频繁")
+
+    # Too many wrong passwords: django-axes shows the lock-out page.
+    run.context.clear_cookies()
+    for _attempt in range(django_settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(page, "clerk", "wrong password")
+        expect(page.get_by_role("alert")).to_be_visible()
+    sign_in(page, "clerk", "wrong password")
+    expect(page.get_by_role("heading", level=1)).to_have_text("账号暂时锁定")
+    run.check("staff-locked-out", status=429)
+    run.assert_clean()
+
+
+@pytest.mark.parametrize("device", DEVICE_NAMES)
+def test_staff_pages_for_a_clerk_without_an_office(audit, stored_plan, device):
+    clerk = User.objects.create_user("new-clerk", password=PASSWORD)
+    clerk.groups.add(Group.objects.get(name="柜台工作人员"))
+    plan = stored_plan(journey_answers())
+    no_office = "您的账号还没有分配受理点"
+    run = audit(device)
+    page = run.page
+
+    sign_in(page, "new-clerk", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("受理点工作台")
+    expect(page.get_by_text(no_office)).to_be_visible()
+    run.check("staff-desk-without-office")
+    for path, name in [("/staff/overdue/", "staff-overdue-without-office"),
+                       (f"/staff/plan/{plan.code}/", "staff-plan-without-office")]:
+        run.goto(path, name, status=200)
+        expect(page.get_by_text(no_office)).to_be_visible()
+    run.assert_clean()
+
+
+@pytest.mark.parametrize("device", DEVICE_NAMES)
+def test_pages_with_larger_text(audit, stored_plan, counter, device):
+    """The larger-text switch changes every size on the page: contrast, labels and layout must still pass."""
+    plan = stored_plan(journey_answers())
+    run = audit(device)
+    page = run.page
+
+    def check(name):
+        expect(page.locator("html")).to_have_class("text-large")
+        run.check(f"{name}-large-text")
+
+    page.goto("/")
+    press(page, page.get_by_role("link", name="放大文字"))
+    check("start")
+    press(page, page.get_by_role("link", name="开始"))
+    expect_question(page, "您为什么要办身份证？")
+    check("radio-step")
+    tick(page, "证件快到期了")
+    go_on(page)
+    page.get_by_label("省、自治区、直辖市").select_option(label="河南省")
+    go_on(page)
+    expect(page.get_by_label("河南省的哪个城市（地区、州、盟）？")).to_be_visible()
+    check("region-city-step-with-filter")
+    for path, name in [(plan.get_absolute_url(), "plan"), (f"{plan.get_absolute_url()}print/", "print"),
+                       ("/plan/?code=ZZZZZ-ZZZZZ-ZZZZZ", "lookup-not-found")]:
+        page.goto(path)
+        check(name)
+    sign_in(page, "clerk", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("受理点工作台")
+    check("staff-desk")
     run.assert_clean()
 
 
