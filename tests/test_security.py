@@ -475,20 +475,20 @@ ICS_PROPERTIES = {"BEGIN", "END", "VERSION", "PRODID", "CALSCALE", "METHOD", "X-
 INJECTED = "\r\nATTACH:https://evil.example/x\r\nBEGIN:VALARM\nTRIGGER:-PT5M\rACTION:DISPLAY"
 
 
-def hostile_calendar_plan(client):
-    """Put markup and line breaks into the admin text that reaches the calendar file; return the file."""
+def calendar_file(client, *, state_text, procedure_name):
+    """Put admin text into the states and procedures whose words reach the calendar file; return the file."""
     from procedures.models import Procedure, State
     from procedures.selectors import clear_caches
 
-    State.objects.update(name=f"{hostile('state-name')}{INJECTED}", location=f"{hostile('state-location')}{INJECTED}")
-    Procedure.objects.update(name=f"{hostile('procedure-name')}{INJECTED}")
+    State.objects.update(name=state_text, location=state_text)
+    Procedure.objects.update(name=procedure_name)
     clear_caches()
     plan = make_plan(RENEWAL_SHENZHEN)
     return client.get(f"/plan/{plan.code}/calendar.ics")
 
 
 def test_line_breaks_in_admin_text_cannot_add_calendar_lines(client):
-    response = hostile_calendar_plan(client)
+    response = calendar_file(client, state_text=f"南山区受理点{INJECTED}", procedure_name=f"异地换领{INJECTED}")
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -501,27 +501,19 @@ def test_line_breaks_in_admin_text_cannot_add_calendar_lines(client):
         names.count("BEGIN") - 1)
     # The text did reach the file, its line breaks escaped inside one value.
     escaped_breaks = "\\nATTACH:https://evil.example/x\\nBEGIN:VALARM\\nTRIGGER:-PT5M\\nACTION:DISPLAY"
-    summary = next(line for line in lines if line.startswith("SUMMARY:身份证：去办理"))
-    assert summary == f"SUMMARY:身份证：去办理{hostile('procedure-name')}{escaped_breaks}"
+    assert f"SUMMARY:身份证：去办理异地换领{escaped_breaks}" in lines
     description = next(line for line in lines if line.startswith("DESCRIPTION:地点："))
-    assert description.startswith(f"DESCRIPTION:地点：{hostile('state-location')}{escaped_breaks}\\n查询码：")
+    assert description.startswith(f"DESCRIPTION:地点：南山区受理点{escaped_breaks}\\n查询码：")
 
 
-def test_calendar_file_is_never_shown_as_a_web_page(client):
-    """The markup stays text: browsers download the file, and no part of it is declared HTML."""
-    response = hostile_calendar_plan(client)
+def test_no_markup_from_admin_text_reaches_the_calendar_file(client):
+    """The file is plain text, but some calendar apps (Google Calendar) render HTML in a description."""
+    response = calendar_file(client, state_text=hostile("state-location"), procedure_name=hostile("procedure-name"))
 
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Disposition"].startswith("attachment;")  # downloaded, never shown as a page
     assert response["X-Content-Type-Options"] == "nosniff"
-    body = response.content.decode()
-    assert "X-ALT-DESC" not in body and "text/html" not in body.lower()
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "wizard/plan_views.py copies admin text into the calendar file as it is; some calendar apps "
-    "(Google Calendar) render HTML in DESCRIPTION. Remove this mark once calendar_text drops tags."))
-def test_no_markup_from_admin_text_reaches_the_calendar_file(client):
-    body = hostile_calendar_plan(client).content.decode().replace("\r\n ", "")
-
+    body = response.content.decode().replace("\r\n ", "")
+    assert "state-location" in body and "procedure-name" in body  # the text is there, as text
     assert "<script>" not in body and "<b>" not in body
+    assert "X-ALT-DESC" not in body and "text/html" not in body.lower()
