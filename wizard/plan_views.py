@@ -9,6 +9,7 @@ from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -151,8 +152,12 @@ def plan_milestones(plan):
 
 
 def ics_escape(text):
-    """Escape a TEXT value: backslashes, semicolons, commas and newlines."""
-    text = str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    """Escape a TEXT value: backslashes, semicolons, commas and newlines.
+
+    Tags are dropped first: the text is plain, but some calendar apps render HTML
+    in a description, and admin-entered text must not become markup there.
+    """
+    text = strip_tags(str(text)).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
 
 
