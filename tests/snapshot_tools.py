@@ -117,6 +117,11 @@ def build_cases():
         # Mail delivery where the child's first card is made: at home in Shenzhen.
         make_case("first_time", "shenzhen-to-henan", "minor", "mail", delivery="mail"),
         make_case("first_time", "beijing-to-henan", "minor"),
+        # Details changed away from home: back to Shenzhen (receipt, mail) to fix the register first.
+        make_case("details_changed", "shenzhen-to-henan", "minor"),
+        make_case("details_changed", "shenzhen-to-henan", "adult", "mail", delivery="mail"),
+        make_case("details_changed", "henan-to-shenzhen", "adult", "hardship-needed-soon", hardship=True,
+                  needed_by=SOON),
     ]
     # Validity bands: 16–25 → 10 years, 46 and over → long-term.
     cases += [

@@ -485,6 +485,33 @@ PROCEDURES = [
         urgent_options=[TEMP_LOCAL, FLIGHT, TRAIN],
     ),
     procedure(
+        "details-changed-at-hukou-place", "登记项目变更换领（须先回户籍地）",
+        "姓名、民族、出生日期等登记项目变更的，先回户籍地变更户口登记，可同时在户籍地换领。", priority=25,
+        outcome="apply_at_hukou_place", source="news.youth.cn 2024-05-27；" + TEN_RULES,
+        applies_when=all_of(fact("reason", "eq", "details_changed"), CROSS),
+        states=local_states("回户籍地派出所变更户口登记并换领",
+                            "先办理户口登记项目变更，再填写申领登记表，交验原身份证，采集指纹，缴纳工本费。"),
+        transitions=local_transitions(PHOTO_NEEDED_AT_HOME, MAIL_AT_HOME),
+        requirements=[LOCAL_FORM, OLD_CARD,
+                      req("hukou_book", "居民户口簿", order=30, source=LAW, confidence=L),
+                      req("change_proof", "登记项目变更的证明材料", order=40,
+                          description="如姓名、民族或出生日期变更的相关证明；具体材料以户籍地派出所的要求为准。",
+                          source="domain.md §5（未列出具体材料）", confidence=U),
+                      *common_requirements(PHOTO_NEEDED_AT_HOME)],
+        fees=[fee for fee in RENEWAL_FEES if fee["code"] != "damaged"],
+        # The first warning is the reason the plan page gives for going home.
+        notices=[
+            FIX_FIRST | {"order": 5},
+            notice("renew_here_after_fixing", "改好户口登记后，也可以回居住地换领",
+                   "户口登记改好、与全国人口信息系统一致后，也可以回到居住地的异地受理点换领；"
+                   "既然要回户籍地，一起办好通常最省事。",
+                   order=25, source=TEN_RULES + "；domain.md §5", confidence=L),
+            GUARDIAN, RETURN_OLD, RETURN_OLD_BY_MAIL, APPOINTMENT, HOME_VISIT, CALENDAR,
+            RECEIPT_EXPIRY | {"condition": PHOTO_NEEDED_AT_HOME}, MAIL | {"condition": MAIL_AT_HOME},
+        ],
+        urgent_options=[TEMP_LOCAL, FLIGHT, TRAIN],
+    ),
+    procedure(
         "cross-region-renewal", "异地换领", "在居住地的异地受理点换领居民身份证（到期、将到期、损坏、登记项目变更）。",
         priority=30, applies_when=all_of(fact("reason", "in", RENEWAL_REASONS), CROSS),
         states=cross_region_states(
@@ -493,7 +520,8 @@ PROCEDURES = [
         transitions=cross_region_transitions(),
         requirements=[CROSS_FORM, OLD_CARD, *residence_requirements(), *common_requirements()],
         fees=RENEWAL_FEES,
-        notices=[GUARDIAN, FIX_FIRST, WINDOW, WINDOW_PROVINCES, EARLY_FEE, RETURN_OLD, RETURN_OLD_BY_MAIL,
+        # Details changed: sent home first (details-changed-at-hukou-place), so no FIX_FIRST here.
+        notices=[GUARDIAN, WINDOW, WINDOW_PROVINCES, EARLY_FEE, RETURN_OLD, RETURN_OLD_BY_MAIL,
                  *CROSS_NOTICES, ONLINE],
         urgent_options=[TEMP_PILOT, FLIGHT, TRAIN],
         limits=[*DEADLINES, RENEWAL_WINDOW],
