@@ -195,8 +195,11 @@ def test_a_first_application_under_sixteen_goes_home(call):
 
 def test_details_changed_must_be_fixed_at_home_first(call):
     data = plan_of(call, answers(reason="details_changed", documents=["old_card", "residence_permit"]))
-    assert "fix_registration_first" in codes(data["warnings"])
-    assert {"old_card", "residence_permit"} <= set(codes(data["documents"]))
+    assert data["outcome"] == "apply_at_hukou_place"
+    assert data["procedure"] == "details-changed-at-hukou-place"
+    assert codes(data["warnings"])[0] == "fix_registration_first"
+    assert {"old_card", "hukou_book"} <= set(codes(data["documents"]))
+    assert "residence_permit" not in codes(data["documents"])
     assert data["fee_yuan"] == 20
 
 
