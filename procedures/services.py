@@ -147,9 +147,13 @@ def _type_problems(model, item, where, skip=()):
     """
     problems = []
     for name in exchange.content_fields(model):
-        if name not in item or name in skip or type(item[name]) in exchange.value_types(model, name):
+        if name not in item or name in skip:
             continue
         field = model._meta.get_field(name)
+        # An empty date passes full_clean (the field may be blank) and fails only on save.
+        empty_date = isinstance(field, DateField) and item[name] == ""
+        if type(item[name]) in exchange.value_types(model, name) and not empty_date:
+            continue
         if item[name] is None:
             text = _("%(where)s %(field)s：不能为空（null），应为%(expected)s。")
         else:

@@ -145,6 +145,7 @@ def hostile(document, how):
     changes = {
         "date-number": lambda: fee.update(last_checked=5),
         "fee-valid-from-number": lambda: fee.update(valid_from=5),
+        "empty-date": lambda: fee.update(last_checked=""),
         "source-state-list": lambda: transition.update(source_state=["prepare"]),
         "target-state-dict": lambda: transition.update(target_state={"code": "apply"}),
         "subprocedure-list": lambda: sub_state.update(subprocedure=["photo-receipt"]),
@@ -172,9 +173,9 @@ def hostile(document, how):
     return document
 
 
-HOSTILE = ["date-number", "fee-valid-from-number", "source-state-list", "target-state-dict", "subprocedure-list",
-           "nul-in-label", "nul-in-slug", "nul-in-condition", "nul-in-key", "lone-surrogate", "number-for-string",
-           "number-for-state-code", "null-for-text", "list-for-condition", "bool-for-integer",
+HOSTILE = ["date-number", "fee-valid-from-number", "empty-date", "source-state-list", "target-state-dict",
+           "subprocedure-list", "nul-in-label", "nul-in-slug", "nul-in-condition", "nul-in-key", "lone-surrogate",
+           "number-for-string", "number-for-state-code", "null-for-text", "list-for-condition", "bool-for-integer",
            "string-for-boolean", "section-number", "section-object", "row-not-object", "missing-state-reference",
            "procedure-not-object", "procedures-missing", "top-level-list"]
 
