@@ -250,7 +250,7 @@ def test_subprocedure_kind_is_not_checked_for_fees_or_deadlines(db):
 
 @pytest.mark.django_db
 def test_seeded_procedures_have_no_errors_and_no_warnings():
-    assert Procedure.objects.filter(status=Procedure.Status.PUBLISHED).count() == 9
+    assert Procedure.objects.filter(status=Procedure.Status.PUBLISHED).count() == 10
     assert check_procedures(today=TODAY) == []
 
 
@@ -274,7 +274,7 @@ def run_command(*args):
 @pytest.mark.django_db
 def test_command_passes_on_seeded_data():
     out, err = run_command()
-    assert "9 procedures checked: 0 errors, 0 warnings." in out
+    assert "10 procedures checked: 0 errors, 0 warnings." in out
     assert err == ""
 
 
