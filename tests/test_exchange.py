@@ -63,7 +63,7 @@ def test_importing_what_is_published_changes_nothing(tmp_path):
     before = snapshot()
     code, out, err = run_import(tmp_path, export())
     assert (code, err) == (0, "")
-    assert "0 procedure version(s) imported." in out
+    assert "共导入 0 个流程版本。" in out
     assert snapshot() == before
 
 
@@ -78,7 +78,7 @@ def test_a_changed_procedure_becomes_a_new_published_version(tmp_path):
     code, out, err = run_import(tmp_path, document)
 
     assert code == 0, err
-    assert "published local-renewal v2 from 2027-01-01" in out
+    assert "已发布 local-renewal v2，自 2027-01-01 起生效" in out
     new = Procedure.objects.get(slug="local-renewal", version=2)
     assert new.status == Procedure.Status.PUBLISHED
     assert selectors.live_version("local-renewal") == old
@@ -86,7 +86,7 @@ def test_a_changed_procedure_becomes_a_new_published_version(tmp_path):
     # Both versions are exported (one live, one scheduled); importing the same document again is a no-op.
     assert [p["effective_from"] for p in json.loads(export())["procedures"] if p["slug"] == "local-renewal"] == [
         "2004-01-01", "2027-01-01"]
-    assert run_import(tmp_path, document)[1].endswith("0 procedure version(s) imported.\n")
+    assert run_import(tmp_path, document)[1].endswith("共导入 0 个流程版本。\n")
 
 
 def broken(document, how):
@@ -192,7 +192,7 @@ def test_a_hostile_document_is_refused_with_readable_lines_and_changes_nothing(t
 
     assert code == 2, err
     lines = err.splitlines()
-    assert lines[-1].startswith("Nothing imported:")
+    assert lines[-1].startswith("没有导入任何内容：")
     assert lines[:-1] and all(line.startswith(("procedures.E100 ", "procedures.E101 ")) for line in lines[:-1])
     assert "Traceback" not in err
     assert snapshot() == before
@@ -234,7 +234,7 @@ def test_export_import_export_between_fresh_databases_is_identical(tmp_path):
     path.write_text(exported, encoding="utf-8")
     result = manage(second, "import_procedures", str(path))
     assert result.returncode == 0, result.stderr
-    assert "1 procedure version(s) imported." in result.stdout
+    assert "共导入 1 个流程版本。" in result.stdout
     again = manage(second, "export_procedures").stdout
 
     assert again == exported

@@ -3,6 +3,7 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from procedures import services
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def fail(self, problems):
         for problem in problems:
             self.stderr.write(f"{problem.id} {problem.msg}")
-        self.stderr.write(f"Nothing imported: {len(problems)} problem(s).")
+        self.stderr.write(_("没有导入任何内容：发现 %(count)d 个问题。") % {"count": len(problems)})
         sys.exit(2)
 
     def handle(self, *args, **options):
@@ -31,16 +32,18 @@ class Command(BaseCommand):
                 with open(options["file"], encoding="utf-8") as handle:
                     document = json.load(handle)
         except OSError as error:
-            self.fail([services.Problem("procedures.E100", f"cannot read {options['file']}: {error.strerror}")])
+            message = _("无法读取 %(file)s：%(error)s") % {"file": options["file"], "error": error.strerror}
+            self.fail([services.Problem("procedures.E100", message)])
         except (ValueError, RecursionError) as error:
             # ValueError covers bad JSON, bad UTF-8 and integers too long for Python to read;
             # RecursionError, nesting deeper than the parser goes.
-            self.fail([services.Problem("procedures.E100", f"not valid JSON: {error}")])
+            self.fail([services.Problem("procedures.E100", _("不是有效的 JSON：%(error)s") % {"error": error})])
         try:
             published = services.procedures_import(document=document)
         except services.ImportRefused as refusal:
             self.fail(refusal.problems)
         for procedure in published:
             self.stdout.write(
-                f"published {procedure.slug} v{procedure.version} from {procedure.effective_from.isoformat()}")
-        self.stdout.write(f"{len(published)} procedure version(s) imported.")
+                _("已发布 %(slug)s v%(version)d，自 %(day)s 起生效") % {
+                    "slug": procedure.slug, "version": procedure.version, "day": procedure.effective_from.isoformat()})
+        self.stdout.write(_("共导入 %(count)d 个流程版本。") % {"count": len(published)})
