@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .facts import FACTS
 
@@ -64,8 +65,11 @@ def _check_scalar(fact, value, where):
     return None
 
 
+ROOT = gettext_lazy("条件")  # lazy: translated only when a message needs it
+
+
 def _validate(node, known, path, depth, errors):
-    where = path or _("条件")
+    where = path or ROOT
     if depth > MAX_DEPTH:
         errors.append(_("%(where)s：条件嵌套超过 %(max)d 层。") % {"where": where, "max": MAX_DEPTH})
         return

@@ -4,8 +4,8 @@ Pure Python. It never sees a request and, once a procedure is compiled, never
 touches the database. ``compile_procedure`` turns rows into frozen objects (the
 only place that reads the ORM); ``make_plan`` does the rest.
 """
-import dataclasses
 import datetime
+import json
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -205,6 +205,7 @@ class CompiledProcedure:
     states: tuple
     states_by_code: MappingProxyType
     outgoing: MappingProxyType
+    planned: MappingProxyType  # outgoing, planned transitions only (what a walk tries)
     requirements: tuple
     fees: tuple
     notices: tuple
@@ -233,93 +234,130 @@ class Catalogue:
         raise NoProcedure(_("没有适用于这些情况的办理流程。"))
 
 
+PROVENANCE = ("source", "confidence", "last_checked")
+
+
 def _provenance(row):
     return Provenance(row.source, row.confidence, row.last_checked)
 
 
-def _test(condition, model_name):
-    """Compile a stored condition; a bad one (saved around the validators) never matches."""
-    try:
-        return conditions.compile_condition(condition, facts_for(model_name))
-    except conditions.ConditionError:
-        return lambda facts: False
+def _rows(queryset, *fields):
+    """Return plain dicts of ``fields`` and the provenance fields: no model instances to build."""
+    return queryset.values(*fields, *PROVENANCE)
+
+
+def _from(row):
+    return Provenance(row["source"], row["confidence"], row["last_checked"])
 
 
 def compile_procedure(procedure):
-    """Read one procedure version and its parts into frozen objects (the only ORM use)."""
+    """Read one procedure version and its parts into frozen objects (the only ORM use).
+
+    Rows are read as plain values, and a condition that recurs (the same JSON on
+    many rows of one kind) is validated and compiled once.
+    """
+    compiled_tests = {}
+
+    def test(condition, model_name):
+        """Compile a stored condition; a bad one (saved around the validators) never matches."""
+        key = (model_name, json.dumps(condition, sort_keys=True, default=str))
+        found = compiled_tests.get(key)
+        if found is None:
+            try:
+                found = conditions.compile_condition(condition, facts_for(model_name))
+            except conditions.ConditionError:
+                found = _never
+            compiled_tests[key] = found
+        return found
+
     states = tuple(
         CState(
-            code=s.code, name=s.name, description=s.description, actor=s.actor,
-            location=s.location, order=s.order, is_initial=s.is_initial, is_terminal=s.is_terminal,
-            milestone=s.milestone, duration_min=s.duration_min, duration_max=s.duration_max,
-            duration_unit=s.duration_unit,
-            subprocedure=s.subprocedure.slug if s.subprocedure_id else None,
-            provenance=_provenance(s),
+            code=s["code"], name=s["name"], description=s["description"], actor=s["actor"],
+            location=s["location"], order=s["order"], is_initial=s["is_initial"], is_terminal=s["is_terminal"],
+            milestone=s["milestone"], duration_min=s["duration_min"], duration_max=s["duration_max"],
+            duration_unit=s["duration_unit"], subprocedure=s["subprocedure__slug"], provenance=_from(s),
         )
-        for s in procedure.state_set.select_related("subprocedure").order_by("order", "code")
+        for s in _rows(procedure.state_set.order_by("order", "code"), *STATE_FIELDS, "subprocedure__slug")
     )
     outgoing = {}
-    for t in procedure.transition_set.select_related("source_state", "target_state").order_by(
-            "priority", "pk"):
-        outgoing.setdefault(t.source_state.code, []).append(CTransition(
-            source=t.source_state.code, target=t.target_state.code, label=t.label,
-            condition=t.condition, test=_test(t.condition, "transition"), priority=t.priority,
-            kind=t.kind, provenance=_provenance(t),
+    for t in _rows(procedure.transition_set.order_by("priority", "pk"), "source_state__code",
+                   "target_state__code", "label", "condition", "priority", "kind"):
+        source = t["source_state__code"]
+        outgoing.setdefault(source, []).append(CTransition(
+            source=source, target=t["target_state__code"], label=t["label"],
+            condition=t["condition"], test=test(t["condition"], "transition"), priority=t["priority"],
+            kind=t["kind"], provenance=_from(t),
         ))
     return CompiledProcedure(
         pk=procedure.pk, slug=procedure.slug, version=procedure.version, name=procedure.name,
         summary=procedure.summary, kind=procedure.kind, outcome=procedure.outcome,
         priority=procedure.priority, applies_when=procedure.applies_when,
-        applies=_test(procedure.applies_when, "procedure"),
+        applies=test(procedure.applies_when, "procedure"),
         states=states,
         states_by_code=MappingProxyType({s.code: s for s in states}),
         outgoing=MappingProxyType({code: tuple(items) for code, items in outgoing.items()}),
+        planned=MappingProxyType({code: tuple(t for t in items if t.kind == "planned")
+                                  for code, items in outgoing.items()}),
         requirements=tuple(
             CRequirement(
-                code=r.code, name=r.name, description=r.description, form=r.form,
-                quantity=r.quantity, group=r.any_of_group, handed_back=r.handed_back,
-                condition=r.condition, test=_test(r.condition, "requirement"), provenance=_provenance(r),
+                code=r["code"], name=r["name"], description=r["description"], form=r["form"],
+                quantity=r["quantity"], group=r["any_of_group"], handed_back=r["handed_back"],
+                condition=r["condition"], test=test(r["condition"], "requirement"), provenance=_from(r),
             )
-            for r in procedure.requirement_set.order_by("order", "code")
+            for r in _rows(procedure.requirement_set.order_by("order", "code"), "code", "name", "description",
+                           "form", "quantity", "any_of_group", "handed_back", "condition")
         ),
         fees=tuple(
             CFee(
-                code=f.code, label=f.label, amount=f.amount_yuan, is_waiver=f.is_waiver,
-                valid_from=f.valid_from, valid_to=f.valid_to, priority=f.priority,
-                condition=f.condition, test=_test(f.condition, "fee"), provenance=_provenance(f),
+                code=f["code"], label=f["label"], amount=f["amount_yuan"], is_waiver=f["is_waiver"],
+                valid_from=f["valid_from"], valid_to=f["valid_to"], priority=f["priority"],
+                condition=f["condition"], test=test(f["condition"], "fee"), provenance=_from(f),
             )
-            for f in procedure.fee_set.order_by("priority", "valid_from", "pk")
+            for f in _rows(procedure.fee_set.order_by("priority", "valid_from", "pk"), "code", "label",
+                           "amount_yuan", "is_waiver", "valid_from", "valid_to", "priority", "condition")
         ),
         notices=tuple(
             CNotice(
-                code=n.code, title=n.title, text=n.text, severity=n.severity, condition=n.condition,
-                test=_test(n.condition, "notice"), provenance=_provenance(n),
+                code=n["code"], title=n["title"], text=n["text"], severity=n["severity"],
+                condition=n["condition"], test=test(n["condition"], "notice"), provenance=_from(n),
             )
-            for n in procedure.notice_set.order_by("order", "code")
+            for n in _rows(procedure.notice_set.order_by("order", "code"), "code", "title", "text", "severity",
+                           "condition")
         ),
         urgent_options=tuple(
             CUrgentOption(
-                code=u.code, title=u.title, text=u.text, fee=u.fee_yuan, condition=u.condition,
-                test=_test(u.condition, "urgentoption"), provenance=_provenance(u),
+                code=u["code"], title=u["title"], text=u["text"], fee=u["fee_yuan"], condition=u["condition"],
+                test=test(u["condition"], "urgentoption"), provenance=_from(u),
             )
-            for u in procedure.urgentoption_set.order_by("order", "code")
+            for u in _rows(procedure.urgentoption_set.order_by("order", "code"), "code", "title", "text",
+                           "fee_yuan", "condition")
         ),
         validity_rules=tuple(
             CValidityRule(
-                min_age=v.min_age, max_age=v.max_age, years=v.years, condition=v.condition,
-                test=_test(v.condition, "validityrule"), provenance=_provenance(v),
+                min_age=v["min_age"], max_age=v["max_age"], years=v["years"], condition=v["condition"],
+                test=test(v["condition"], "validityrule"), provenance=_from(v),
             )
-            for v in procedure.validityrule_set.order_by("min_age", "pk")
+            for v in _rows(procedure.validityrule_set.order_by("min_age", "pk"), "min_age", "max_age", "years",
+                           "condition")
         ),
         time_limits=tuple(
             CTimeLimit(
-                kind=t.kind, amount=t.amount, unit=t.unit, label=t.label, priority=t.priority,
-                condition=t.condition, test=_test(t.condition, "timelimit"), provenance=_provenance(t),
+                kind=t["kind"], amount=t["amount"], unit=t["unit"], label=t["label"], priority=t["priority"],
+                condition=t["condition"], test=test(t["condition"], "timelimit"), provenance=_from(t),
             )
-            for t in procedure.timelimit_set.order_by("kind", "priority", "pk")
+            for t in _rows(procedure.timelimit_set.order_by("kind", "priority", "pk"), "kind", "amount", "unit",
+                           "label", "priority", "condition")
         ),
         provenance=_provenance(procedure),
     )
+
+
+def _never(facts):
+    return False
+
+
+STATE_FIELDS = ("code", "name", "description", "actor", "location", "order", "is_initial", "is_terminal",
+                "milestone", "duration_min", "duration_max", "duration_unit")
 
 
 # --- facts -------------------------------------------------------------------
@@ -460,6 +498,8 @@ def format_value(value):
 
 def render_text(text, facts):
     """Fill ``{fact}`` placeholders from ``facts``; unknown ones stay as written."""
+    if "{" not in text:
+        return text
     def substitute(match):
         value = facts.get(match.group(1))
         return match.group(0) if value is None else format_value(value)
@@ -499,8 +539,7 @@ def walk(procedure, facts, catalogue, _stack=()):
             path.append((procedure, state))
         if state.is_terminal:
             return path
-        planned = [t for t in procedure.outgoing.get(state.code, ()) if t.kind == "planned"]
-        transition = _first(planned, facts)
+        transition = _first(procedure.planned.get(state.code, ()), facts)
         if transition is None:
             raise EngineError(_("流程 %(slug)s 在环节 %(state)s 处没有可走的流转。") % {
                 "slug": procedure.slug, "state": state.code})
@@ -607,7 +646,7 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
         promise_date, complete = shift.date, complete and shift.complete
 
     early = late = apply_date
-    steps, card_ready_by, basis, ready_provenance = [], None, "", None
+    laid, card_ready_by, basis, ready_provenance = [], None, "", None  # laid: [owner, state, earliest, latest]
     for owner, state in path:
         a = calendar.add(early, state.duration_min, state.duration_unit)
         b = calendar.add(late, state.duration_max, state.duration_unit)
@@ -623,14 +662,23 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
             early = min(early, late)
             card_ready_by = late
             # A shorter promise or the deadline also bounds every stage before it.
-            steps = [dataclasses.replace(s, earliest=min(s.earliest, late), latest=min(s.latest, late))
-                     for s in steps]
-        steps.append(Step(
-            code=state.code, title=render_text(state.name, facts),
-            description=render_text(state.description, facts), actor=state.actor,
-            where=render_text(state.location, facts), earliest=early, latest=late,
-            milestone=state.milestone, procedure=owner.slug, provenance=state.provenance,
-        ))
+            for item in laid:
+                if item[3] > late:
+                    item[2], item[3] = min(item[2], late), late
+        laid.append([owner, state, early, late])
+    rendered = {}  # stages often share a text ("{residence.name}公安机关"): fill each one once
+
+    def render(text):
+        if text not in rendered:
+            rendered[text] = render_text(text, facts)
+        return rendered[text]
+
+    steps = tuple(
+        Step(code=state.code, title=render(state.name), description=render(state.description),
+             actor=state.actor, where=render(state.location), earliest=earliest, latest=latest,
+             milestone=state.milestone, procedure=owner.slug, provenance=state.provenance)
+        for owner, state, earliest, latest in laid
+    )
 
     needed_by = facts.get("needed_by")
     expiry_of_old = facts.get("card_expiry_date")
@@ -674,7 +722,7 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
         fee_yuan=fee.amount if fee else 0,
         fee=fee,
         documents=_documents(visited, facts),
-        steps=tuple(steps),
+        steps=steps,
         card_ready_by=card_ready_by,
         card_ready_basis=basis,
         card_ready_provenance=ready_provenance,

@@ -5,6 +5,7 @@ the two regions; window facts need the procedure's time limits; timeline facts
 exist only once the path has been laid on the calendar. A condition may only name
 facts that are known at the point where it is evaluated (see ``PHASE_OF_MODEL``).
 """
+import functools
 from dataclasses import dataclass
 
 from django.utils.text import format_lazy
@@ -91,6 +92,7 @@ PHASE_OF_MODEL = {
 }
 
 
+@functools.cache
 def facts_for(model_name):
     """Return the names of the facts a condition on ``model_name`` may use."""
     phase = PHASE_OF_MODEL.get(model_name, TIMELINE)

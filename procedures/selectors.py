@@ -77,28 +77,69 @@ def _rule_info(rule):
     )
 
 
+class RegionSnapshot:
+    """Every region and local rule, read at once and resolved on demand (one per content stamp)."""
+
+    def __init__(self):
+        self.regions = {r.code: r for r in Region.objects.select_related("parent")}
+        self.rules = {}
+        for rule in RegionRule.objects.select_related("region").order_by("pk"):
+            self.rules.setdefault(rule.region.code, []).append(rule)
+        self._resolved = {}
+        ordered = sorted(self.regions.values(), key=lambda region: region.code)
+        self.provinces = tuple(r for r in ordered if r.level == Region.Level.PROVINCE)
+        self.prefectures = {}
+        for region in ordered:
+            if region.level == Region.Level.PREFECTURE and region.parent is not None:
+                self.prefectures.setdefault(region.parent.code, []).append(region)
+
+    def resolve(self, code):
+        """Return the ``RegionInfo`` for a division code, or None if the code is unknown."""
+        if code not in self._resolved:
+            self._resolved[code] = self._resolve(code)
+        return self._resolved[code]
+
+    def _resolve(self, code):
+        canonical = canonical_region_code(code)
+        region = self.regions.get(canonical) if canonical else None
+        if region is None:
+            return None
+        province = region.parent or region
+        rules = {}
+        # Province rules first, so that the prefecture's own rules override them.
+        for owner in dict.fromkeys((province.code, region.code)):
+            for rule in self.rules.get(owner, ()):
+                rules[rule.topic] = _rule_info(rule)
+        input_name = region.full_name
+        if code != canonical and code in DIVISION_DATA:
+            input_name = f"{region.full_name}{DIVISION_DATA[code]}"
+        return engine.RegionInfo(
+            code=region.code, name=region.full_name, province_code=province.code,
+            input_code=code, input_name=input_name, rules=MappingProxyType(rules),
+            place_code=place_code(code),
+        )
+
+
+_regions = {}
+
+
+def region_snapshot():
+    """Return the regions as they stand in the database (one query while nothing changed)."""
+    stamp = _stamp("regions")
+    cached = _regions.get(stamp)
+    if cached is None:
+        cached = RegionSnapshot()
+        with _lock:
+            _regions.clear()
+            _regions[stamp] = cached
+    return cached
+
+
 def resolve_region(code):
     """Return the ``RegionInfo`` for a division code, or None if the code is unknown."""
-    canonical = canonical_region_code(code)
-    if canonical is None:
+    if canonical_region_code(code) is None:
         return None
-    region = Region.objects.select_related("parent").filter(code=canonical).first()
-    if region is None:
-        return None
-    province = region.parent or region
-    rules = {}
-    found = RegionRule.objects.select_related("region").filter(region__in={province.pk, region.pk})
-    # Province rules first, so that the prefecture's own rules override them.
-    for rule in sorted(found, key=lambda r: r.region_id != province.pk):
-        rules[rule.topic] = _rule_info(rule)
-    input_name = region.full_name
-    if code != canonical and code in DIVISION_DATA:
-        input_name = f"{region.full_name}{DIVISION_DATA[code]}"
-    return engine.RegionInfo(
-        code=region.code, name=region.full_name, province_code=province.code,
-        input_code=code, input_name=input_name, rules=MappingProxyType(rules),
-        place_code=place_code(code),
-    )
+    return region_snapshot().resolve(code)
 
 
 def load_calendar():
@@ -136,6 +177,8 @@ def clear_caches():
     with _lock:
         _calendar.clear()
         _compiled.clear()
+        _regions.clear()
+        _catalogues.clear()
 
 
 def today():
@@ -178,15 +221,33 @@ def export_document(on=None):
     return exchange.document(live_versions(on) + scheduled_versions(on))
 
 
+_catalogues = {}
+
+
 def load_catalogue(on=None, *, replace=None):
     """Return the procedures live on ``on`` (today by default), compiled, as one ``Catalogue``.
 
     ``replace`` is a draft to preview: it stands in for its slug's live version.
+    The live catalogue is kept per day and content stamp: any write to a procedure
+    or its parts draws a new stamp (``signals.py``), so one query tells it is current.
     """
+    on = on or today()
+    if replace is None:
+        key = (on, _stamp("procedures"))
+        cached = _catalogues.get(key)
+        if cached is None:
+            cached = _build_catalogue(live_versions(on))
+            with _lock:
+                _catalogues.clear()
+                _catalogues[key] = cached
+        return cached
     rows = live_versions(on)
-    if replace is not None:
-        rows = [row for row in rows if row.slug != replace.slug] + [replace]
-        rows.sort(key=lambda row: (row.priority, row.slug))
+    rows = [row for row in rows if row.slug != replace.slug] + [replace]
+    rows.sort(key=lambda row: (row.priority, row.slug))
+    return _build_catalogue(rows)
+
+
+def _build_catalogue(rows):
     main, subs = [], {}
     for procedure in rows:
         item = compiled(procedure)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import exchange
 from .models import Procedure, State
+from .signals import bump_stamp
 from .validation import check_procedure
 
 CONDITION_FIELDS = {"condition", "applies_when"}
@@ -266,6 +267,7 @@ def _retire_superseded(slug, today):
         (Procedure.objects.filter(slug=slug, status=Procedure.Status.PUBLISHED,
                                   effective_from__lt=in_effect.effective_from)
          .update(status=Procedure.Status.RETIRED))
+    bump_stamp("procedures")  # queryset updates send no signal: the live catalogue must be rebuilt
 
 
 def _content(data):

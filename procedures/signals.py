@@ -31,6 +31,12 @@ def _procedure_part_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     models.Procedure.objects.filter(pk=instance.procedure_id).update(cache_token=new_token())
+    bump_stamp("procedures")
+
+
+def _procedure_changed(sender, raw=False, **kwargs):
+    if not raw:
+        bump_stamp("procedures")
 
 
 def _calendar_changed(sender, raw=False, **kwargs):
@@ -46,6 +52,8 @@ def _regions_changed(sender, raw=False, **kwargs):
 for part in PROCEDURE_PARTS:
     post_save.connect(_procedure_part_changed, sender=part, dispatch_uid=f"rev-save-{part.__name__}")
     post_delete.connect(_procedure_part_changed, sender=part, dispatch_uid=f"rev-del-{part.__name__}")
+post_save.connect(_procedure_changed, sender=models.Procedure, dispatch_uid="stamp-save-Procedure")
+post_delete.connect(_procedure_changed, sender=models.Procedure, dispatch_uid="stamp-del-Procedure")
 for model in (models.CalendarDay, models.CalendarYear):
     post_save.connect(_calendar_changed, sender=model, dispatch_uid=f"stamp-save-{model.__name__}")
     post_delete.connect(_calendar_changed, sender=model, dispatch_uid=f"stamp-del-{model.__name__}")

