@@ -1,5 +1,6 @@
 """The plan's pages: checklist and timeline, print view, calendar file, look-up by code."""
 import datetime
+import functools
 import unicodedata
 import zoneinfo
 
@@ -112,8 +113,13 @@ class PlanLookupView(TemplateView):
 
 # --- QR code ------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1024)
 def qr_svg(text, *, title):
-    """Return an inline SVG QR code for ``text``, sized by CSS (no width or height)."""
+    """Return an inline SVG QR code for ``text``, sized by CSS (no width or height).
+
+    Kept per address: a plan's code never changes, and drawing one costs more than
+    the rest of the print sheet.
+    """
     svg = segno.make(text, error="m").svg_inline(
         scale=1, border=2, omitsize=True, dark="#000", light="#fff", title=title, svgclass="qr")
     return svg.replace("<svg ", '<svg role="img" ', 1)
