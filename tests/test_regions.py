@@ -255,13 +255,20 @@ def test_seed_is_rerunnable():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_seed_is_reversible():
-    seeded = snapshot()
+    """Regions, rules and the seeded procedures go away on the way down and come back the same."""
+    from procedures.models import Procedure
+    from procedures.selectors import export_document
+
+    seeded, procedures = snapshot(), export_document(datetime.date(2026, 11, 25))
     try:
         call_command("migrate", "procedures", "0001", verbosity=0)
         assert not Region.objects.exists()
         assert not RegionRule.objects.exists()
+        assert not Procedure.objects.exists()
         executor = MigrationExecutor(connection)
         assert ("procedures", "0002_seed_regions") not in executor.loader.applied_migrations
     finally:
         call_command("migrate", verbosity=0)
     assert snapshot() == seeded
+    assert export_document(datetime.date(2026, 11, 25)) == procedures
+
