@@ -5,7 +5,20 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+ROBOTS = (
+    "User-agent: *\n"
+    # The counter's and the admins' pages are for signed-in staff; plans say noindex themselves.
+    "Disallow: /admin/\n"
+    "Disallow: /staff/\n"
+)
+
+
+def robots_txt(request):
+    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     path("staff/", include("staff.urls")),
     path("", include("wizard.urls")),

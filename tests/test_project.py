@@ -172,3 +172,13 @@ def test_ensure_demo_admin_refuses_without_debug(settings):
 
     assert excinfo.value.returncode == 1
     assert not get_user_model().objects.exists()
+
+
+def test_robots_txt_keeps_crawlers_off_staff_pages(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {"Disallow: /admin/", "Disallow: /staff/"} <= set(lines)
+    assert not any(line.startswith("Disallow: /plan") or line == "Disallow: /" for line in lines)
