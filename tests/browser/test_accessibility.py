@@ -138,29 +138,35 @@ def counter(db):
     return office, clerk
 
 
-@pytest.mark.parametrize("device", DEVICE_NAMES)
-def test_the_applicants_journey_pages(audit, device):
-    run = audit(device)
+def check_first_questions(run, prefix=""):
+    """Answer from the reason to the birth date, checking each kind of question page on the way."""
     page = run.page
-    run.goto("/", "start")
-    press(page, page.get_by_role("link", name="开始"))
     expect_question(page, "您为什么要办身份证？")
-    run.check("radio-step")
+    run.check(f"{prefix}radio-step")
     tick(page, "证件快到期了")
     go_on(page)
     expect_question(page, "您的户口在哪里？")
-    run.check("region-province-step")
+    run.check(f"{prefix}region-province-step")
     page.get_by_label("省、自治区、直辖市").select_option(label="河南省")
     go_on(page)
     expect(page.get_by_label("河南省的哪个城市（地区、州、盟）？")).to_be_visible()
-    run.check("region-city-step-with-filter")
+    run.check(f"{prefix}region-city-step-with-filter")
     page.get_by_label("河南省的哪个城市（地区、州、盟）？").select_option(label="郑州市")
     go_on(page)
     pick_place(page, "您现在住在哪里？", "广东省", "深圳市")
     expect_question(page, "您的出生日期是？")
     go_on(page)  # no date typed: the page explains what is missing
     expect(page.get_by_role("alert")).to_be_visible()
-    run.check("date-step-with-error")
+    run.check(f"{prefix}date-step-with-error")
+
+
+@pytest.mark.parametrize("device", DEVICE_NAMES)
+def test_the_applicants_journey_pages(audit, device):
+    run = audit(device)
+    page = run.page
+    run.goto("/", "start")
+    press(page, page.get_by_role("link", name="开始"))
+    check_first_questions(run)
     answer_date(page, "您的出生日期是？", datetime.date(1990, 5, 20))
     answer_date(page, "旧身份证的有效期到哪一天？", today() + datetime.timedelta(days=60))
     expect_question(page, "您手头有哪些证件？")
@@ -254,22 +260,7 @@ def test_walk_in_wizard_pages(audit, counter, device):
     expect_question(page, "您为什么要办身份证？")
     expect(page.get_by_text("代办模式")).to_be_visible()
     assert "/staff/walk-in/" in page.url
-    run.check("walk-in-radio-step")
-    tick(page, "证件快到期了")
-    go_on(page)
-    expect_question(page, "您的户口在哪里？")
-    run.check("walk-in-region-province-step")
-    page.get_by_label("省、自治区、直辖市").select_option(label="河南省")
-    go_on(page)
-    expect(page.get_by_label("河南省的哪个城市（地区、州、盟）？")).to_be_visible()
-    run.check("walk-in-region-city-step-with-filter")
-    page.get_by_label("河南省的哪个城市（地区、州、盟）？").select_option(label="郑州市")
-    go_on(page)
-    pick_place(page, "您现在住在哪里？", "广东省", "深圳市")
-    expect_question(page, "您的出生日期是？")
-    go_on(page)
-    expect(page.get_by_role("alert")).to_be_visible()
-    run.check("walk-in-date-step-with-error")
+    check_first_questions(run, "walk-in-")
     answer_date(page, "您的出生日期是？", datetime.date(1990, 5, 20))
     answer_date(page, "旧身份证的有效期到哪一天？", today() + datetime.timedelta(days=60))
     expect_question(page, "您手头有哪些证件？")
