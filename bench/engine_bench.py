@@ -48,10 +48,9 @@ def main():
     from django.utils import translation
 
     from bench.generate import ANSWERS, generate_procedure
-    from procedures import engine
+    from procedures import engine, questions
     from procedures.selectors import clear_caches, load_calendar, load_catalogue
     from tests.snapshot_tools import CASES, TODAY
-    from wizard import questions
     from wizard.services import RegionLookup
 
     repeat = int(os.environ.get("ENGINE_REPEAT", "200"))

@@ -21,7 +21,7 @@ AND, OR = " 且 ", " 或 "
 def _choice_label(fact_name, value):
     # The applicant's wording for a choice lives with the questions; imported late so
     # that the definitions never need the applicant's side to load.
-    from wizard.questions import choice_label
+    from procedures.questions import choice_label
 
     label = str(choice_label(fact_name, value))
     return label if label and label != str(value) else str(value)

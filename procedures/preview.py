@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from wizard import questions
 from wizard.services import compute_plan
 from wizard.views import ApplyWizard
 
-from . import engine
+from . import engine, questions
 from .models import Procedure
 from .selectors import load_catalogue
 

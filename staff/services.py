@@ -5,9 +5,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from procedures import engine
+from procedures import engine, questions
 from procedures.selectors import compiled
-from wizard import questions
 from wizard.services import RegionLookup
 
 from .models import Application, ApplicationEvent

@@ -10,9 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from procedures import selectors, services
+from procedures import questions, selectors, services
 from procedures.models import Fee, Procedure, Region, State, Transition
-from wizard import questions
 from wizard.models import Plan
 from wizard.services import RegionLookup, compute_plan
 

@@ -10,9 +10,9 @@ from itertools import pairwise
 
 import pytest
 
+from procedures import questions
 from procedures.models import Fee, Notice, Procedure, Requirement, Transition, UrgentOption, ValidityRule
 from procedures.selectors import load_catalogue
-from wizard import questions
 from wizard.services import RegionLookup, compute_plan
 
 from .snapshot_tools import CASES, SNAPSHOT_DIR, TODAY, UPDATE, check_snapshot, render

@@ -6,7 +6,8 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from wizard import plan_views, questions
+from procedures import questions
+from wizard import plan_views
 from wizard.services import RegionLookup, plan_create
 from wizard.templatetags.plan_tags import cn_date, document_groups
 

@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from bench.generate import ANSWERS, generate_procedure
 from bench.prepare import STEP, Wizard, wizard_steps
+from procedures import questions
 from procedures.models import Region
 from procedures.selectors import clear_caches
 from staff import services
 from staff.models import Office, StaffMembership
-from wizard import questions
 from wizard.services import RegionLookup, plan_create
 
 pytestmark = pytest.mark.django_db

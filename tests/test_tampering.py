@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard import questions
+from procedures import questions
 from wizard.forms import QUESTION_STEPS, SUMMARY
 from wizard.models import Plan
 from wizard.services import RegionLookup

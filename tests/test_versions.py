@@ -7,12 +7,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from procedures import exchange, selectors, services
+from procedures import exchange, questions, selectors, services
 from procedures.describe import describe_condition
 from procedures.diagram import render_svg
 from procedures.diff import diff_versions
 from procedures.models import Fee, Notice, Procedure, Requirement, State, Transition
-from wizard import questions
 from wizard.services import RegionLookup, compute_plan, plan_create
 
 from .test_validation import BREAKERS, clean_procedure  # noqa: F401  (the fixture is used by name)

@@ -423,7 +423,7 @@ def test_stored_answer_gone_stale_is_checked_again_before_a_plan(applicant):
 
 def test_done_rechecks_answers_with_questions(applicant, monkeypatch):
     applicant.walk(expiring_to_shenzhen())
-    from wizard import questions
+    from procedures import questions
 
     original = questions.clean_answers
 

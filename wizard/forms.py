@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypinyin import lazy_pinyin
 
+from procedures import questions
 from procedures.selectors import region_snapshot
-
-from . import questions
 
 SUMMARY = "summary"
 REGION_STEPS = {

@@ -4,11 +4,10 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from procedures import engine
+from procedures import engine, questions
 from procedures.models import Procedure
 from procedures.selectors import canonical_region_code, load_calendar, load_catalogue, region_snapshot
 
-from . import questions
 from .models import Plan, new_reference_code
 
 

@@ -23,7 +23,8 @@ from django.views.generic import TemplateView
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from . import questions
+from procedures import questions
+
 from .forms import (
     FIRST_STEP_OF_KEY,
     FORM_LIST,

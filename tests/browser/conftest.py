@@ -11,7 +11,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
-from wizard import questions
+from procedures import questions
 from wizard.services import RegionLookup, plan_create
 
 from .pages import save_screenshot, slug, today

@@ -5,8 +5,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from procedures import questions
 from procedures.engine import EngineError
-from wizard import questions
 from wizard.models import Plan
 from wizard.services import RegionLookup, compute_plan, plan_create
 

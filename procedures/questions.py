@@ -49,14 +49,19 @@ class Question:
     help_text: str = ""
     choices: tuple = ()
     optional: bool = False
+    steps: tuple = ()  # the wizard's pages for this question, in order; () means one page named by the key
+
+    def __post_init__(self):
+        if not self.steps:
+            object.__setattr__(self, "steps", (self.key,))
 
 
 QUESTIONS = (
     Question("reason", "choice", gettext_lazy("您为什么要办身份证？"), choices=REASONS),
     Question("hukou_region", "region", gettext_lazy("您的户口在哪里？"),
-             gettext_lazy("户口簿上登记的地方（户籍地）。")),
+             gettext_lazy("户口簿上登记的地方（户籍地）。"), steps=("hukou_province", "hukou_prefecture")),
     Question("residence_region", "region", gettext_lazy("您现在住在哪里？"),
-             gettext_lazy("您打算在哪个城市办理。")),
+             gettext_lazy("您打算在哪个城市办理。"), steps=("residence_province", "residence_prefecture")),
     Question("birth_date", "date", gettext_lazy("您的出生日期是？"),
              gettext_lazy("用来判断是否需要监护人陪同，以及新证的有效期。")),
     Question("card_expiry_date", "date", gettext_lazy("旧身份证的有效期到哪一天？"),
