@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from procedures import models
-from procedures.admin import ConditionFormField, format_condition
+from procedures.admin_forms import ConditionFormField, format_condition
 
 LOST = {"fact": "reason", "op": "eq", "value": "lost"}
 

@@ -169,7 +169,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # Per path prefix, a policy replacing the one above. Django's own admin runs under the strict
 # policy (checked in tests/browser/test_csp.py). The one exception is ours: the condition box
-# in procedures/admin.py sets a monospace font in a style attribute. Allow exactly that value,
+# in procedures/admin_forms.py sets a monospace font in a style attribute. Allow exactly that value,
 # by hash, on style attributes, in the admin only; drop this once the rule moves into a stylesheet.
 CONTENT_SECURITY_POLICY_PREFIXES = {
     "/admin/": {
