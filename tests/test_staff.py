@@ -15,6 +15,7 @@ from procedures.models import Region
 from staff import services
 from staff.models import Application, ApplicationEvent, Office, StaffMembership
 from staff.selectors import mask_name, mask_phone, overdue_applications
+from wizard import selectors as wizard_selectors
 from wizard.models import Plan
 from wizard.services import plan_create
 
@@ -517,6 +518,15 @@ def test_the_print_sheet_names_the_office_of_the_clerk_printing_it(client, clerk
     assert office.name not in client.get(url).content.decode()
     client.force_login(clerk)
     assert office.name in client.get(url).content.decode()
+
+
+def test_without_the_desks_readers_a_plan_shows_no_application_and_no_office(
+        client, clerk, office, application, monkeypatch):
+    monkeypatch.setattr(wizard_selectors, "_readers", {})
+    client.force_login(clerk)
+    code = application.plan.code
+    assert "办理进度" not in client.get(reverse("wizard:plan", kwargs={"code": code})).content.decode()
+    assert office.name not in client.get(reverse("wizard:plan_print", kwargs={"code": code})).content.decode()
 
 
 def test_a_clerk_who_scans_the_qr_code_can_go_on_to_the_desk(client, clerk, plan):

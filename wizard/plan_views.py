@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .models import CODE_ALPHABET, CODE_LENGTH, Plan, normalise_code
+from .selectors import application_status_for, printing_office_for
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # Anything much longer than a code with dashes and spaces is not worth normalising.
@@ -50,13 +51,11 @@ class PlanMixin:
         return self.request.build_absolute_uri(self.plan.get_absolute_url())
 
     def get_context_data(self, **kwargs):
-        from staff.selectors import office_of, status_for_applicant
-
         context = super().get_context_data(**kwargs)
         context.update(plan=self.plan, result=self.plan.result, answers=self.plan.answers,
-                       plan_url=self.plan_url(), application=status_for_applicant(self.plan))
+                       plan_url=self.plan_url(), application=application_status_for(self.plan))
         if self.request.user.is_authenticated:
-            context["printing_office"] = office_of(self.request.user)
+            context["printing_office"] = printing_office_for(self.request.user)
             # A clerk who opened the printout's QR code goes on from here to accept the application.
             context["at_the_desk"] = self.request.user.has_perm("staff.use_desk")
         return context
