@@ -27,8 +27,10 @@ run: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff, then the import contracts in pyproject.toml (layers of the apps, an engine without models or views).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 
 # Throughput of the main pages against a hello-world ceiling, and the engine alone (prints figures;
 # not part of `make test`). BENCH_DATABASE_URL chooses the database (default: SQLite in a temp dir).
