@@ -1,7 +1,7 @@
 """Say a condition in plain Chinese: "居住地与户籍地不同 且 申请原因为 证件丢了".
 
 Fact names come from ``facts.FACTS``; choice values are shown with the words the
-applicant saw when answering (``wizard.questions``), so an admin reads a condition
+applicant saw when answering (``questions``), so an admin reads a condition
 the way an applicant's answers read. A condition that does not validate is shown
 as it is, marked, rather than guessed at.
 """
@@ -19,8 +19,8 @@ AND, OR = " 且 ", " 或 "
 
 
 def _choice_label(fact_name, value):
-    # The applicant's wording for a choice lives with the questions; imported late so
-    # that the definitions never need the applicant's side to load.
+    # The applicant's wording for a choice lives with the questions, which load the facts and
+    # the condition language themselves; imported late to stay out of that import cycle.
     from procedures.questions import choice_label
 
     label = str(choice_label(fact_name, value))
