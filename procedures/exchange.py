@@ -3,41 +3,20 @@
 A version's data names no primary keys, version numbers or timestamps, so the
 same content always gives the same data, in any database: states are named by
 code, a sub-procedure by its slug. Lists keep the order the engine reads rows in
-(each model's ``Meta.ordering``, then creation order), and importing creates rows
-in that order, so an export, import and export again give identical documents.
+(``Part.order_by``, ties broken by creation order), and importing creates rows in
+that order, so an export, import and export again give identical documents.
 """
 import datetime
 import json
 
 from django.db import models
 
-from .models import (
-    ConditionField,
-    Fee,
-    Notice,
-    Procedure,
-    Requirement,
-    State,
-    TimeLimit,
-    Transition,
-    UrgentOption,
-    ValidityRule,
-)
+from .models import ConditionField, Procedure
+from .parts import PARTS, by_name
 
 FORMAT = "shenfenzheng-procedures"
 FORMAT_VERSION = 1
 
-# Section name in the document -> model, in the order rows are created on import.
-PARTS = {
-    "states": State,
-    "transitions": Transition,
-    "requirements": Requirement,
-    "fees": Fee,
-    "notices": Notice,
-    "urgent_options": UrgentOption,
-    "validity_rules": ValidityRule,
-    "time_limits": TimeLimit,
-}
 # Fields of a version that are bookkeeping, not content.
 PROCEDURE_BOOKKEEPING = {
     "id", "version", "status", "cache_token", "updated_at", "created_at", "created_by", "based_on",
@@ -48,8 +27,9 @@ STATE_REFERENCES = ("source_state", "target_state")
 
 def content_fields(model):
     """Return the names of the fields that carry a row's content (no keys or bookkeeping)."""
-    skip = PROCEDURE_BOOKKEEPING if model is Procedure else {"id", "procedure"}
-    return [field.name for field in model._meta.concrete_fields if field.name not in skip]
+    if model is Procedure:
+        return [field.name for field in model._meta.concrete_fields if field.name not in PROCEDURE_BOOKKEEPING]
+    return list(by_name(model._meta.model_name).fields)
 
 
 def value_types(model, name):
@@ -129,23 +109,21 @@ def _row_data(row, model, state_codes):
     return data
 
 
-def part_rows(procedure, model):
+def part_rows(procedure, part):
     """Return a version's rows of one part, in the order the engine reads them."""
-    rows = model.objects.filter(procedure=procedure)
-    if model is State:
-        rows = rows.select_related("subprocedure")
-    ordering = [name for name in model._meta.ordering if name != "procedure"]
-    return list(rows.order_by(*ordering, "pk"))
+    rows = getattr(procedure, part.accessor).select_related(*part.select_related)
+    return list(rows.order_by(*part.order_by))
 
 
 def version_data(procedure):
     """Return one version's content as JSON-ready data."""
     data = _row_data(procedure, Procedure, {})
-    states = part_rows(procedure, State)
-    codes = {state.pk: state.code for state in states}
-    for section, model in PARTS.items():
-        rows = states if model is State else part_rows(procedure, model)
-        data[section] = [_row_data(row, model, codes) for row in rows]
+    codes = {}
+    for part in PARTS:  # states first: the transitions after them name states by code
+        rows = part_rows(procedure, part)
+        if part.name == "state":
+            codes = {state.pk: state.code for state in rows}
+        data[part.export_key] = [_row_data(row, part.model, codes) for row in rows]
     return data
 
 

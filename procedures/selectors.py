@@ -14,22 +14,8 @@ from django.utils import timezone
 
 from . import engine, exchange
 from .calendar import WorkingCalendar
-from .models import (
-    CalendarDay,
-    CalendarYear,
-    ContentStamp,
-    Fee,
-    Notice,
-    Procedure,
-    Region,
-    RegionRule,
-    Requirement,
-    State,
-    TimeLimit,
-    Transition,
-    UrgentOption,
-    ValidityRule,
-)
+from .models import CalendarDay, CalendarYear, ContentStamp, Procedure, Region, RegionRule
+from .parts import PARTS
 
 _lock = threading.Lock()
 _compiled = {}
@@ -296,11 +282,6 @@ def version_history(slug, on=None):
 
 
 STALE_AFTER_DAYS = 365
-SOURCED_MODELS = (
-    Procedure, State, Transition, Requirement, Fee, Notice, UrgentOption, ValidityRule, TimeLimit,
-    Region, RegionRule, CalendarDay, CalendarYear,
-)
-PROCEDURE_PARTS = (State, Transition, Requirement, Fee, Notice, UrgentOption, ValidityRule, TimeLimit)
 
 
 def stale_records(on=None, *, limit_per_model=500):
@@ -313,20 +294,18 @@ def stale_records(on=None, *, limit_per_model=500):
     cutoff = on - datetime.timedelta(days=STALE_AFTER_DAYS)
     old = Q(last_checked__isnull=True) | Q(last_checked__lt=cutoff)
     current = [row.pk for row in live_versions(on)] + [row.pk for row in scheduled_versions(on)]
+    querysets = [
+        Procedure.objects.filter(old, pk__in=current),
+        *(part.model.objects.filter(old, procedure_id__in=current).select_related("procedure", *part.select_related)
+          for part in PARTS),
+        Region.objects.filter(old).select_related("parent"),
+        RegionRule.objects.filter(old).select_related("region__parent"),
+        CalendarDay.objects.filter(old),
+        CalendarYear.objects.filter(old),
+    ]
     found = []
-    for model in SOURCED_MODELS:
-        rows = model.objects.filter(old)
-        if model is Procedure:
-            rows = rows.filter(pk__in=current)
-        elif model in PROCEDURE_PARTS:
-            rows = rows.filter(procedure_id__in=current).select_related("procedure")
-            if model is Transition:
-                rows = rows.select_related("source_state", "target_state")
-        elif model is RegionRule:
-            rows = rows.select_related("region__parent")
-        elif model is Region:
-            rows = rows.select_related("parent")
-        rows = list(rows.order_by("last_checked", "pk")[:limit_per_model])
+    for queryset in querysets:
+        rows = list(queryset.order_by("last_checked", "pk")[:limit_per_model])
         if rows:
-            found.append((model, rows))
+            found.append((queryset.model, rows))
     return found

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import exchange
 from .models import Procedure, State
+from .parts import EXPORT_KEYS, PARTS
 from .signals import bump_stamp
 from .validation import check_procedure
 
@@ -76,9 +77,10 @@ def _create_parts(procedure, data, *, subprocedures=None):
     problems = []
     states = {}
     created = []
-    for section, model in exchange.PARTS.items():
-        for index, item in enumerate(data.get(section) or []):
-            where = f"{procedure.slug} {section}[{index}]"
+    for part in PARTS:
+        model = part.model
+        for index, item in enumerate(data.get(part.export_key) or []):
+            where = f"{procedure.slug} {part.export_key}[{index}]"
             if not isinstance(item, dict):
                 problems.append(Problem("procedures.E100", _("%(where)s：应为对象。") % {"where": where}))
                 continue
@@ -315,12 +317,12 @@ def _document_problems(document):
             problems.append(Problem("procedures.E100", _("%(slug)s 在 %(day)s 出现了两次。") % {
                 "slug": item["slug"], "day": effective.isoformat()}))
         seen.add(key)
-        unknown = set(item) - set(exchange.content_fields(Procedure)) - set(exchange.PARTS)
+        unknown = set(item) - set(exchange.content_fields(Procedure)) - EXPORT_KEYS
         if unknown:
             problems.append(Problem("procedures.E100", _("%(slug)s：未知的字段 %(fields)s。") % {
                 "slug": item["slug"], "fields": ", ".join(sorted(unknown))}))
         problems.extend(_type_problems(Procedure, item, item["slug"], skip={"slug", "effective_from"}))
-        for section in exchange.PARTS:
+        for section in (part.export_key for part in PARTS):
             if section in item and not isinstance(item[section], list):
                 problems.append(Problem("procedures.E100", _("%(slug)s %(section)s：应为列表，而不是 %(value)s。") % {
                     "slug": item["slug"], "section": section, "value": _shown(item[section])}))

@@ -11,11 +11,7 @@ import secrets
 from django.db.models.signals import post_delete, post_save
 
 from . import models
-
-PROCEDURE_PARTS = (
-    models.State, models.Transition, models.Requirement, models.Fee, models.Notice,
-    models.UrgentOption, models.ValidityRule, models.TimeLimit,
-)
+from .parts import PARTS
 
 
 def new_token():
@@ -49,9 +45,9 @@ def _regions_changed(sender, raw=False, **kwargs):
         bump_stamp("regions")
 
 
-for part in PROCEDURE_PARTS:
-    post_save.connect(_procedure_part_changed, sender=part, dispatch_uid=f"rev-save-{part.__name__}")
-    post_delete.connect(_procedure_part_changed, sender=part, dispatch_uid=f"rev-del-{part.__name__}")
+for model in (part.model for part in PARTS):
+    post_save.connect(_procedure_part_changed, sender=model, dispatch_uid=f"rev-save-{model.__name__}")
+    post_delete.connect(_procedure_part_changed, sender=model, dispatch_uid=f"rev-del-{model.__name__}")
 post_save.connect(_procedure_changed, sender=models.Procedure, dispatch_uid="stamp-save-Procedure")
 post_delete.connect(_procedure_changed, sender=models.Procedure, dispatch_uid="stamp-del-Procedure")
 for model in (models.CalendarDay, models.CalendarYear):

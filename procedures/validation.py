@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from . import conditions
 from .facts import facts_for
 from .models import Procedure
+from .parts import PARTS
 
 CHECK_IDS = {
     "E001": gettext_lazy("起始环节必须恰好一个"),
@@ -81,13 +82,9 @@ def _has_cycle(nodes, edges):
 
 def _condition_errors(procedure):
     rows = [(procedure, "applies_when", "procedure")]
-    for manager, model_name in (
-        (procedure.transition_set, "transition"), (procedure.requirement_set, "requirement"),
-        (procedure.fee_set, "fee"), (procedure.notice_set, "notice"),
-        (procedure.urgentoption_set, "urgentoption"), (procedure.validityrule_set, "validityrule"),
-        (procedure.timelimit_set, "timelimit"),
-    ):
-        rows.extend((row, "condition", model_name) for row in manager.all())
+    for part in PARTS:
+        if part.conditional:
+            rows.extend((row, "condition", part.name) for row in getattr(procedure, part.accessor).all())
     found = []
     for row, field_name, model_name in rows:
         try:

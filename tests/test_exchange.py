@@ -8,10 +8,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from procedures import exchange, selectors
 from procedures.models import Procedure
+from procedures.parts import PARTS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +45,19 @@ def snapshot():
 
 
 # --- in-process ----------------------------------------------------------------------------
+
+def test_every_model_that_belongs_to_a_version_is_a_part():
+    """A model with a ``procedure`` key left out of ``PARTS`` would be lost on export, copy and diff."""
+    belongs = {model._meta.model_name for model in apps.get_app_config("procedures").get_models()
+               if any(field.name == "procedure" and field.is_relation for field in model._meta.concrete_fields)}
+    assert belongs == {part.name for part in PARTS}
+
+
+@pytest.mark.parametrize("part", PARTS, ids=lambda part: part.name)
+def test_a_part_is_exported_in_the_order_the_admin_lists_it(part):
+    ordering = [name for name in part.model._meta.ordering if name != "procedure"]
+    assert list(part.order_by[:len(ordering)]) == ordering
+
 
 @pytest.mark.django_db
 def test_export_is_one_stable_document_of_every_live_procedure():

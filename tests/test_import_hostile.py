@@ -16,7 +16,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from procedures import exchange, services
+from procedures import services
+from procedures.parts import PARTS
 from procedures.selectors import clear_caches
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +85,8 @@ def database():
     """Return every row of the versioned content: versions with their bookkeeping, and each part's rows."""
     rows = [sorted(services.Procedure.objects.values_list(
         "pk", "slug", "version", "status", "effective_from", "cache_token", "name"))]
-    for model in exchange.PARTS.values():
-        rows.append(sorted(model.objects.values_list("pk", "procedure_id")))
+    for part in PARTS:
+        rows.append(sorted(part.model.objects.values_list("pk", "procedure_id")))
     return rows
 
 
