@@ -8,6 +8,7 @@ version's status; the admin calls them.
 import datetime
 import json
 
+from django.core import checks
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import DateField, Max
@@ -39,17 +40,9 @@ class ImportRefused(PublishRefused):
     """A document cannot be imported; nothing was changed."""
 
 
-class Problem:
-    """A check message for content that is not in the database (an import's rows)."""
-
-    def __init__(self, id, msg, obj=None, hint=""):
-        self.id, self.msg, self.obj, self.hint = id, msg, obj, hint
-
-    def is_serious(self):
-        return True
-
-    def __repr__(self):
-        return f"<Problem {self.id} {self.msg}>"
+def _error(code, message, obj=None):
+    """Return an error as the graph checks report one, for content they do not cover (an import's rows)."""
+    return checks.Error(message, obj=obj, id=f"procedures.{code}")
 
 
 def ensure_draft(procedure):
@@ -82,11 +75,11 @@ def _create_parts(procedure, data, *, subprocedures=None):
         for index, item in enumerate(data.get(part.export_key) or []):
             where = f"{procedure.slug} {part.export_key}[{index}]"
             if not isinstance(item, dict):
-                problems.append(Problem("procedures.E100", _("%(where)s：应为对象。") % {"where": where}))
+                problems.append(_error("E100", _("%(where)s：应为对象。") % {"where": where}))
                 continue
             unknown = set(item) - set(exchange.content_fields(model))
             if unknown:
-                problems.append(Problem("procedures.E100", _("%(where)s：未知的字段 %(fields)s。") % {
+                problems.append(_error("E100", _("%(where)s：未知的字段 %(fields)s。") % {
                     "where": where, "fields": ", ".join(sorted(unknown))}))
                 continue
             type_problems = _type_problems(model, item, where)
@@ -98,7 +91,7 @@ def _create_parts(procedure, data, *, subprocedures=None):
                 if name in values:
                     code = values.pop(name)
                     if code not in states:
-                        problems.append(Problem("procedures.E101", _("%(where)s：环节“%(code)s”不存在。") % {
+                        problems.append(_error("E101", _("%(where)s：环节“%(code)s”不存在。") % {
                             "where": where, "code": code}))
                         values = None
                         break
@@ -110,7 +103,7 @@ def _create_parts(procedure, data, *, subprocedures=None):
                 if slug:
                     sub = (subprocedures or {}).get(slug) or _newest_published(slug)
                     if sub is None:
-                        problems.append(Problem("procedures.E007", _(
+                        problems.append(_error("E007", _(
                             "%(where)s：调用的子流程 %(slug)s 不存在。") % {"where": where, "slug": slug}))
                         continue
                     values["subprocedure"] = sub
@@ -161,7 +154,7 @@ def _type_problems(model, item, where, skip=()):
             text = _("%(where)s %(field)s：不能为空（null），应为%(expected)s。")
         else:
             text = _("%(where)s %(field)s：应为%(expected)s，而不是 %(value)s。")
-        problems.append(Problem("procedures.E101", text % {
+        problems.append(_error("E101", text % {
             "where": where, "field": name, "expected": _expected(field), "value": _shown(item[name])}))
     return problems
 
@@ -178,10 +171,10 @@ def _validate(row, where):
     except ValidationError as error:
         problems = []
         for field, messages in error.message_dict.items():
-            check = "procedures.E005" if field in CONDITION_FIELDS else "procedures.E101"
+            code = "E005" if field in CONDITION_FIELDS else "E101"
             label = "" if field == NON_FIELD_ERRORS else f" {field}"
             for message in messages:
-                problems.append(Problem(check, f"{where}{label}：{message}"))
+                problems.append(_error(code, f"{where}{label}：{message}"))
         return problems
     return []
 
@@ -244,7 +237,7 @@ def procedure_publish(*, procedure, user=None, effective_from=None, today=None, 
     procedure.refresh_from_db()
     ensure_draft(procedure)
     if effective_from < today and not allow_past:
-        raise PublishRefused([Problem("procedures.E102", _("生效日期不能早于今天（%(today)s）。") % {
+        raise PublishRefused([_error("E102", _("生效日期不能早于今天（%(today)s）。") % {
             "today": today.isoformat()}, procedure)])
     found = publish_checks(procedure, effective_from)
     errors = [message for message in found if message.is_serious()]
@@ -284,47 +277,47 @@ def _document_problems(document):
     exception and never a half-done transaction.
     """
     if not isinstance(document, dict) or document.get("format") != exchange.FORMAT:
-        return [Problem("procedures.E100", _("不是本系统导出的流程文件（缺少 format: %(format)s）。") % {
+        return [_error("E100", _("不是本系统导出的流程文件（缺少 format: %(format)s）。") % {
             "format": exchange.FORMAT})]
     if document.get("format_version") != exchange.FORMAT_VERSION:
-        return [Problem("procedures.E100", _("不支持的文件版本 %(version)s。") % {
+        return [_error("E100", _("不支持的文件版本 %(version)s。") % {
             "version": _shown(document.get("format_version"))})]
     reasons = {"nul": _("空字符 NUL（\\u0000）"), "surrogate": _("不成对的代理字符（如 \\ud800）")}
     unstorable = exchange.unstorable(document)
     if unstorable:
-        return [Problem("procedures.E100", _("%(where)s：含有无法保存的%(what)s，导出的文件不会有这种字符。") % {
+        return [_error("E100", _("%(where)s：含有无法保存的%(what)s，导出的文件不会有这种字符。") % {
             "where": where, "what": reasons[why]}) for where, why in unstorable]
     items = document.get("procedures")
     if not isinstance(items, list):
-        return [Problem("procedures.E100", _("procedures 应为列表。"))]
+        return [_error("E100", _("procedures 应为列表。"))]
     problems, seen = [], set()
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            problems.append(Problem("procedures.E100", _("procedures[%(i)d]：应为对象。") % {"i": index}))
+            problems.append(_error("E100", _("procedures[%(i)d]：应为对象。") % {"i": index}))
             continue
         if not isinstance(item.get("slug"), str) or not item["slug"]:
-            problems.append(Problem("procedures.E100", _("procedures[%(i)d]：缺少 slug（应为非空字符串）。") % {
+            problems.append(_error("E100", _("procedures[%(i)d]：缺少 slug（应为非空字符串）。") % {
                 "i": index}))
             continue
         try:
             effective = datetime.date.fromisoformat(item.get("effective_from") or "")
         except (TypeError, ValueError):
-            problems.append(Problem("procedures.E100", _("%(slug)s：effective_from 须为 YYYY-MM-DD。") % {
+            problems.append(_error("E100", _("%(slug)s：effective_from 须为 YYYY-MM-DD。") % {
                 "slug": item["slug"]}))
             continue
         key = (item["slug"], effective)
         if key in seen:
-            problems.append(Problem("procedures.E100", _("%(slug)s 在 %(day)s 出现了两次。") % {
+            problems.append(_error("E100", _("%(slug)s 在 %(day)s 出现了两次。") % {
                 "slug": item["slug"], "day": effective.isoformat()}))
         seen.add(key)
         unknown = set(item) - set(exchange.content_fields(Procedure)) - EXPORT_KEYS
         if unknown:
-            problems.append(Problem("procedures.E100", _("%(slug)s：未知的字段 %(fields)s。") % {
+            problems.append(_error("E100", _("%(slug)s：未知的字段 %(fields)s。") % {
                 "slug": item["slug"], "fields": ", ".join(sorted(unknown))}))
         problems.extend(_type_problems(Procedure, item, item["slug"], skip={"slug", "effective_from"}))
         for section in (part.export_key for part in PARTS):
             if section in item and not isinstance(item[section], list):
-                problems.append(Problem("procedures.E100", _("%(slug)s %(section)s：应为列表，而不是 %(value)s。") % {
+                problems.append(_error("E100", _("%(slug)s %(section)s：应为列表，而不是 %(value)s。") % {
                     "slug": item["slug"], "section": section, "value": _shown(item[section])}))
     return problems
 
@@ -349,7 +342,7 @@ def procedures_import(*, document, user=None, today=None):
         slug, effective_from = item["slug"], datetime.date.fromisoformat(item["effective_from"])
         draft_in_the_way = open_draft(slug)
         if draft_in_the_way is not None:
-            problems.append(Problem("procedures.E100", _("%(slug)s 有未发布的草稿 v%(version)d，请先发布或删除它。") % {
+            problems.append(_error("E100", _("%(slug)s 有未发布的草稿 v%(version)d，请先发布或删除它。") % {
                 "slug": slug, "version": draft_in_the_way.version}))
             continue
         fields = {name: item[name] for name in exchange.content_fields(Procedure) if name in item}

@@ -2,6 +2,7 @@
 import json
 import sys
 
+from django.core import checks
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -33,11 +34,11 @@ class Command(BaseCommand):
                     document = json.load(handle)
         except OSError as error:
             message = _("无法读取 %(file)s：%(error)s") % {"file": options["file"], "error": error.strerror}
-            self.fail([services.Problem("procedures.E100", message)])
+            self.fail([checks.Error(message, id="procedures.E100")])
         except (ValueError, RecursionError) as error:
             # ValueError covers bad JSON, bad UTF-8 and integers too long for Python to read;
             # RecursionError, nesting deeper than the parser goes.
-            self.fail([services.Problem("procedures.E100", _("不是有效的 JSON：%(error)s") % {"error": error})])
+            self.fail([checks.Error(_("不是有效的 JSON：%(error)s") % {"error": error}, id="procedures.E100")])
         try:
             published = services.procedures_import(document=document)
         except services.ImportRefused as refusal:
