@@ -5,6 +5,7 @@ Each cache is keyed by something the database changes whenever the content does
 serves stale content and never recompiles unchanged content.
 """
 import datetime
+import functools
 import threading
 from types import MappingProxyType
 
@@ -17,14 +18,50 @@ from .calendar import WorkingCalendar
 from .models import CalendarDay, CalendarYear, ContentStamp, Procedure, Region, RegionRule
 from .parts import PARTS
 
-_lock = threading.Lock()
-_compiled = {}
-_calendar = {}
-_MAX_COMPILED = 256
+_caches = []
 
 
-def _stamp(key):
-    return ContentStamp.objects.filter(key=key).values_list("token", flat=True).first() or 0
+class KeyedCache:
+    """Values kept by key in this process, at most ``size`` of them (all forgotten when full)."""
+
+    def __init__(self, size):
+        self.size = size
+        self._items = {}
+        self._lock = threading.Lock()
+        _caches.append(self)
+
+    def get(self, key, build):
+        """Return the value kept for ``key``, or build, keep and return it."""
+        value = self._items.get(key)
+        if value is None:
+            value = build()
+            with self._lock:
+                if len(self._items) >= self.size:
+                    self._items.clear()
+                self._items[key] = value
+        return value
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+
+
+def stamped(stamp_key):
+    """Keep a read's result until the content stamp ``stamp_key`` changes (one query to tell).
+
+    Every write to that content draws a new stamp (``signals.py``), in this worker or
+    another, so the result is never stale. One result is kept: for the current stamp
+    and the arguments of the last call.
+    """
+    def decorate(read):
+        cache = KeyedCache(size=1)
+
+        @functools.wraps(read)
+        def cached(*args):
+            stamp = ContentStamp.objects.filter(key=stamp_key).values_list("token", flat=True).first() or 0
+            return cache.get((stamp, *args), lambda: read(*args))
+        return cached
+    return decorate
 
 
 def canonical_region_code(code):
@@ -106,19 +143,10 @@ class RegionSnapshot:
         )
 
 
-_regions = {}
-
-
+@stamped("regions")
 def region_snapshot():
     """Return the regions as they stand in the database (one query while nothing changed)."""
-    stamp = _stamp("regions")
-    cached = _regions.get(stamp)
-    if cached is None:
-        cached = RegionSnapshot()
-        with _lock:
-            _regions.clear()
-            _regions[stamp] = cached
-    return cached
+    return RegionSnapshot()
 
 
 def resolve_region(code):
@@ -128,43 +156,29 @@ def resolve_region(code):
     return region_snapshot().resolve(code)
 
 
+@stamped("calendar")
 def load_calendar():
     """Return the working calendar as it stands in the database."""
-    stamp = _stamp("calendar")
-    cached = _calendar.get(stamp)
-    if cached is not None:
-        return cached
     holidays, workdays = set(), set()
     for day, kind in CalendarDay.objects.values_list("date", "kind"):
         (holidays if kind == CalendarDay.Kind.HOLIDAY else workdays).add(day)
     years = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
-    calendar = WorkingCalendar(frozenset(holidays), frozenset(workdays), years)
-    with _lock:
-        _calendar.clear()
-        _calendar[stamp] = calendar
-    return calendar
+    return WorkingCalendar(frozenset(holidays), frozenset(workdays), years)
+
+
+_compiled = KeyedCache(size=256)
 
 
 def compiled(procedure):
     """Return the compiled form of one procedure row, from the cache when unchanged."""
     key = (procedure.pk, procedure.cache_token, procedure.updated_at)
-    result = _compiled.get(key)
-    if result is None:
-        result = engine.compile_procedure(procedure)
-        with _lock:
-            if len(_compiled) >= _MAX_COMPILED:
-                _compiled.clear()
-            _compiled[key] = result
-    return result
+    return _compiled.get(key, lambda: engine.compile_procedure(procedure))
 
 
 def clear_caches():
-    """Forget every cached calendar and compiled procedure (tests use this)."""
-    with _lock:
-        _calendar.clear()
-        _compiled.clear()
-        _regions.clear()
-        _catalogues.clear()
+    """Forget every cached calendar, region, catalogue and compiled procedure (tests use this)."""
+    for cache in _caches:
+        cache.clear()
 
 
 def today():
@@ -207,30 +221,24 @@ def export_document(on=None):
     return exchange.document(live_versions(on) + scheduled_versions(on))
 
 
-_catalogues = {}
-
-
 def load_catalogue(on=None, *, replace=None):
     """Return the procedures live on ``on`` (today by default), compiled, as one ``Catalogue``.
 
     ``replace`` is a draft to preview: it stands in for its slug's live version.
-    The live catalogue is kept per day and content stamp: any write to a procedure
-    or its parts draws a new stamp (``signals.py``), so one query tells it is current.
+    The live catalogue is kept per day and content stamp.
     """
     on = on or today()
     if replace is None:
-        key = (on, _stamp("procedures"))
-        cached = _catalogues.get(key)
-        if cached is None:
-            cached = _build_catalogue(live_versions(on))
-            with _lock:
-                _catalogues.clear()
-                _catalogues[key] = cached
-        return cached
+        return _live_catalogue(on)
     rows = live_versions(on)
     rows = [row for row in rows if row.slug != replace.slug] + [replace]
     rows.sort(key=lambda row: (row.priority, row.slug))
     return _build_catalogue(rows)
+
+
+@stamped("procedures")
+def _live_catalogue(on):
+    return _build_catalogue(live_versions(on))
 
 
 def _build_catalogue(rows):

@@ -21,9 +21,9 @@ D = datetime.date
 def empty_calendar_cache():
     # The cache is keyed by a DB counter, which a test's rollback winds back: without
     # this, the next test could get a calendar cached for the same counter value.
-    selectors._calendar.clear()
+    selectors.clear_caches()
     yield
-    selectors._calendar.clear()
+    selectors.clear_caches()
 
 
 @pytest.fixture
