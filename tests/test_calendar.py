@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from procedures import selectors
 from procedures.calendar import Shift, WorkingCalendar, add_months
+from procedures.dates import cn_date
 from procedures.models import CalendarDay, CalendarYear
 from procedures.selectors import load_calendar
 
@@ -217,3 +218,12 @@ def test_sync_holidays_leaves_admin_rows_alone():
     assert CalendarYear.objects.get(year=2026).complete is False
     assert "Kept (edited by an admin): 2026-10-07" in out.getvalue()
     assert "1 kept. Years: 0 added, 0 updated, 1 kept" in out.getvalue()
+
+
+@pytest.mark.parametrize(("day", "weekday", "text"), [
+    pytest.param(D(2026, 12, 1), False, "2026年12月1日", id="plain"),
+    pytest.param(D(2026, 12, 1), True, "2026年12月1日（周二）", id="with-weekday"),
+    pytest.param(D(2027, 1, 10), True, "2027年1月10日（周日）", id="sunday"),
+])
+def test_dates_read_in_chinese(day, weekday, text):
+    assert cn_date(day, weekday=weekday) == text
