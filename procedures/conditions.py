@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .facts import FACTS
+from . import facts as vocabulary_of_facts  # a module: facts.py reads the questions, which compile conditions
 
 MAX_DEPTH = 12
 COMPARISONS = ("eq", "ne", "in", "not_in", "lt", "lte", "gt", "gte", "is_set")
@@ -107,13 +107,13 @@ def _validate(node, known, path, depth, errors):
         errors.append(_("%(where)s：未知的运算符“%(op)s”（可用：%(ops)s）。") % {
             "where": where, "op": op, "ops": ", ".join(COMPARISONS)})
         return
-    if not isinstance(name, str) or name not in FACTS:
+    if not isinstance(name, str) or name not in vocabulary_of_facts.FACTS:
         errors.append(_("%(where)s：未知的事实“%(fact)s”。") % {"where": where, "fact": name})
         return
     if name not in known:
         errors.append(_("%(where)s：事实“%(fact)s”在此处尚不可知，不能使用。") % {"where": where, "fact": name})
         return
-    fact = FACTS[name]
+    fact = vocabulary_of_facts.FACTS[name]
     extra = keys - {"fact", "op", "value"}
     if extra:
         errors.append(_("%(where)s：多余的键 %(keys)s。") % {
@@ -155,7 +155,7 @@ def validate(condition, known=None):
     ``known`` limits the facts it may name (all facts by default).
     """
     errors = []
-    _validate(condition, FACTS.keys() if known is None else known, "", 0, errors)
+    _validate(condition, vocabulary_of_facts.FACTS.keys() if known is None else known, "", 0, errors)
     if errors:
         raise ConditionError(errors)
 
@@ -195,7 +195,7 @@ def _compile(node):
         inner = _compile(node["not"])
         return lambda facts: not inner(facts)
     name, op = node["fact"], node["op"]
-    fact = FACTS[name]
+    fact = vocabulary_of_facts.FACTS[name]
     if op == "is_set":
         return lambda facts: facts.get(name) not in (None, "", [], ())
 

@@ -11,12 +11,9 @@ from dataclasses import dataclass
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-# Phases in the order the engine learns them.
-ANSWER, DERIVED, WINDOW, TIMELINE = 0, 1, 2, 3
-
-REASONS = ("expiring", "expired", "damaged", "details_changed", "lost", "first_time")
-DOCUMENTS = ("old_card", "hukou_book", "residence_permit", "other_police_id", "residence_proof")
-DELIVERY = ("collect", "mail")
+from .parts import PARTS
+from .phases import ANSWER, DERIVED, TIMELINE, WINDOW
+from .questions import QUESTIONS
 
 
 @dataclass(frozen=True)
@@ -49,16 +46,7 @@ def _region_facts(prefix, where, phase=DERIVED):
 FACTS = {
     fact.name: fact
     for fact in [
-        Fact("reason", "enum", _("申请原因"), ANSWER, REASONS),
-        Fact("birth_date", "date", _("出生日期"), ANSWER),
-        Fact("hukou_region", "str", _("户籍地行政区划代码"), ANSWER),
-        Fact("residence_region", "str", _("居住地行政区划代码"), ANSWER),
-        Fact("card_expiry_date", "date", _("旧证有效期截止日"), ANSWER),
-        Fact("documents", "enum_list", _("手头的证件"), ANSWER, DOCUMENTS),
-        Fact("has_photo_receipt", "bool", _("已有照片回执"), ANSWER),
-        Fact("needed_by", "date", _("最迟需要证件的日期"), ANSWER),
-        Fact("delivery", "enum", _("领证方式"), ANSWER, DELIVERY),
-        Fact("hardship", "bool", _("低保或特困家庭"), ANSWER),
+        *(Fact(q.key, q.fact_type, q.fact_label, ANSWER, q.choices) for q in QUESTIONS),
         Fact("today", "date", _("今天"), DERIVED),
         Fact("age", "int", _("年龄（周岁）"), DERIVED),
         Fact("cross_region", "bool", _("居住地与户籍地不同"), DERIVED),
@@ -71,6 +59,8 @@ FACTS = {
         Fact("apply_date", "date", _("计划申请日"), WINDOW),
         # Where the person applies: the place of residence, or home when the procedure sends them there.
         *_region_facts("place", _("办证地"), WINDOW),
+        # Whether a fee waiver could apply if the person answered "yes" to what its condition asks.
+        Fact("fee_waiver_possible", "bool", _("可能减免工本费"), WINDOW),
         Fact("card_ready_by", "date", _("预计可领证日期"), TIMELINE),
         Fact("needed_before_ready", "bool", _("需要证件的日期早于预计领证日"), TIMELINE),
         Fact("old_card_valid_when_needed", "bool", _("需要用证那天旧证仍在有效期内"), TIMELINE),
@@ -81,14 +71,8 @@ FACTS = {
 # The latest phase whose facts each kind of record may name.
 PHASE_OF_MODEL = {
     "procedure": DERIVED,
-    "timelimit": DERIVED,
-    "state": WINDOW,
-    "transition": WINDOW,
-    "requirement": WINDOW,
-    "fee": WINDOW,
-    "validityrule": WINDOW,
-    "notice": TIMELINE,
-    "urgentoption": TIMELINE,
+    **{part.name: part.phase for part in PARTS},
+    "question": WINDOW,  # a question's relevant_when
 }
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from procedures import engine, questions
 from procedures.selectors import compiled
+from procedures.vocabulary import HANDOVER_MILESTONES, Milestone, TransitionKind
 from wizard.services import RegionLookup
 
 from .models import Application, ApplicationEvent
@@ -20,12 +21,7 @@ class StaleApplication(MoveRefused):
     """Someone else moved the application first."""
 
 
-def _date(value):
-    return datetime.date.fromisoformat(value) if value else None
-
-
-def _shift(value, days):
-    day = _date(value)
+def _shift(day, days):
     return day + datetime.timedelta(days=days) if day else None
 
 
@@ -58,7 +54,7 @@ def allowed_moves(application):
     facts = plan_facts(application.plan)
     if facts is None:
         return outgoing
-    return tuple(t for t in outgoing if t.kind != "planned" or t.test(facts))
+    return tuple(t for t in outgoing if t.kind != TransitionKind.PLANNED or t.test(facts))
 
 
 def open_application(*, plan, office, user, applicant_name="", applicant_phone="", today=None):
@@ -68,22 +64,23 @@ def open_application(*, plan, office, user, applicant_name="", applicant_phone="
     the plan's, moved by the days between the plan's apply date and today.
     """
     today = today or timezone.localdate()
-    if plan.outcome != "apply_here":
+    computed = plan.computed
+    if not computed.applies_here:
         raise MoveRefused(_("这份计划的结论不是在本地办理，不能受理。"))
     if Application.objects.filter(plan=plan).exists():
         raise MoveRefused(_("这份计划已经受理过了。"))
     procedure = compiled(plan.procedure)
-    accepted = next((s for s in procedure.states if s.milestone == "accepted"), None)
+    accepted = next((s for s in procedure.states if s.milestone == Milestone.ACCEPTED), None)
     if accepted is None:
         raise MoveRefused(_("流程 %(slug)s 没有“受理”环节。") % {"slug": procedure.slug})
-    offset = (today - _date(plan.result["apply_date"])).days
+    offset = (today - computed.apply_date).days
     try:
         with transaction.atomic():
             application = Application.objects.create(
                 plan=plan, office=office, procedure=plan.procedure, state_code=accepted.code,
                 state_name=accepted.name, accepted_on=today,
-                card_ready_due=_shift(plan.result.get("card_ready_by"), offset),
-                statutory_due=_shift(plan.result.get("statutory_deadline"), offset),
+                card_ready_due=_shift(computed.card_ready.date, offset),
+                statutory_due=_shift(computed.deadline.date, offset),
                 applicant_name=applicant_name.strip(), applicant_phone=applicant_phone.strip(), opened_by=user,
             )
             ApplicationEvent.objects.create(
@@ -108,14 +105,14 @@ def move_application(*, application, target, expected_revision, user, note="", t
     if not moves:
         raise MoveRefused(_("当前环节“%(state)s”不能这样流转。") % {"state": application.state_name})
     move = moves[0]
-    if move.kind == "exception" and not note:
+    if move.kind == TransitionKind.EXCEPTION and not note:
         raise MoveRefused(_("“%(label)s”须写明原因。") % {"label": move.label})
     state = procedure_of(application).states_by_code[target]
     fields = {
         "state_code": state.code, "state_name": state.name, "is_closed": state.is_terminal,
         "revision": expected_revision + 1, "updated_at": timezone.now(),
     }
-    if state.milestone == "collected":
+    if state.milestone in HANDOVER_MILESTONES:
         fields["collected_on"] = today
     if state.is_terminal:
         fields["closed_on"] = today

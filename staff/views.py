@@ -102,7 +102,7 @@ def plan_or_404(code):
 
 def plan_context(plan, open_form=None):
     return {
-        "plan": plan, "result": plan.result,
+        "plan": plan, "result": plan.computed,
         "application": Application.objects.filter(plan=plan).first(),
         "open_form": open_form or OpenApplicationForm(),
     }

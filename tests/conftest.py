@@ -73,7 +73,7 @@ def chain(procedure, *codes, **state_kwargs):
 
 @pytest.fixture
 def linear_procedure(db):
-    """apply → review (1–5 days) → ready (card_ready) → collected, with fee, validity, deadline."""
+    """apply → review (1–5 days) → ready (card_ready) → collected, with fee, validity, deadline, promises."""
     procedure = ProcedureFactory(slug="linear")
     chain(
         procedure, "apply", "review", "ready", "collected",
@@ -86,6 +86,10 @@ def linear_procedure(db):
     ValidityRuleFactory(procedure=procedure, min_age=0, max_age=15, years=5)
     ValidityRuleFactory(procedure=procedure, min_age=16, max_age=None, years=10)
     TimeLimitFactory(procedure=procedure, amount=60)
+    # As the seed does: a place's promise for people registered elsewhere, else its local promise.
+    TimeLimitFactory(procedure=procedure, kind="promise", amount=0, region_topic="promise_cross_region",
+                     priority=10, condition={"fact": "cross_region", "op": "eq", "value": True})
+    TimeLimitFactory(procedure=procedure, kind="promise", amount=0, region_topic="promise_local", priority=20)
     return procedure
 
 

@@ -294,18 +294,18 @@ def test_stage_dates_count_calendar_and_working_days(linear_procedure):
         "ready": (D(2026, 11, 30), D(2026, 12, 15)),
         "collected": (D(2026, 11, 30), D(2026, 12, 15)),
     }
-    assert plan.card_ready_by == D(2026, 12, 15)
-    assert plan.card_ready_basis == "stage_durations"
+    assert plan.card_ready.date == D(2026, 12, 15)
+    assert plan.card_ready.basis == "stage_durations"
     ready = linear_procedure.state_set.get(code="ready")
-    assert plan.card_ready_provenance == engine.Provenance(ready.source, ready.confidence, ready.last_checked)
-    assert plan.statutory_deadline == D(2027, 1, 24)
+    assert plan.card_ready.provenance == engine.Provenance(ready.source, ready.confidence, ready.last_checked)
+    assert plan.deadline.date == D(2027, 1, 24)
     assert plan.calendar_incomplete is False
 
 
 def test_holidays_move_the_dates(linear_procedure):
     plain = plan_for(linear_procedure, calendar=WorkingCalendar(complete_years=frozenset({2026})))
     assert step_dates(plain)["ready"] == (D(2026, 11, 30), D(2026, 12, 14))
-    assert plan_for(linear_procedure).card_ready_by == D(2026, 12, 15)
+    assert plan_for(linear_procedure).card_ready.date == D(2026, 12, 15)
 
 
 def test_card_ready_by_comes_from_the_card_ready_milestone(linear_procedure):
@@ -313,39 +313,39 @@ def test_card_ready_by_comes_from_the_card_ready_milestone(linear_procedure):
     State.objects.filter(procedure=linear_procedure, code="collected").update(
         duration_min=3, duration_max=3)
     plan = plan_for(linear_procedure)
-    assert plan.card_ready_by == D(2026, 12, 15)
+    assert plan.card_ready.date == D(2026, 12, 15)
     assert step_dates(plan)["collected"] == (D(2026, 12, 3), D(2026, 12, 18))
 
 
 def test_cross_region_promise_overrides_stage_durations(linear_procedure):
     residence = region("440300", "深圳", promise_cross_region=25)
     plan = plan_for(linear_procedure, residence=residence)
-    assert plan.card_ready_by == D(2026, 12, 20)
-    assert plan.card_ready_basis == "local_promise"
-    assert plan.card_ready_provenance == residence.rules["promise_cross_region"].provenance
+    assert plan.card_ready.date == D(2026, 12, 20)
+    assert plan.card_ready.basis == "local_promise"
+    assert plan.card_ready.provenance == residence.rules["promise_cross_region"].provenance
 
 
 def test_cross_region_promise_is_not_used_for_a_local_applicant(linear_procedure):
     here = region("440300", "深圳", promise_cross_region=25)
     plan = plan_for(linear_procedure, hukou=here, residence=here)
-    assert plan.card_ready_by == D(2026, 12, 15)
-    assert plan.card_ready_basis == "stage_durations"
+    assert plan.card_ready.date == D(2026, 12, 15)
+    assert plan.card_ready.basis == "stage_durations"
 
 
 def test_promise_longer_than_the_law_is_capped_at_the_statutory_deadline(linear_procedure):
     plan = plan_for(linear_procedure, residence=region("440300", "深圳", promise_cross_region=90))
-    assert plan.statutory_deadline == TODAY + datetime.timedelta(days=60)
-    assert plan.card_ready_by == plan.statutory_deadline
-    assert plan.card_ready_basis == "statutory_deadline"
-    assert plan.card_ready_provenance == plan.deadline_provenance
+    assert plan.deadline.date == TODAY + datetime.timedelta(days=60)
+    assert plan.card_ready.date == plan.deadline.date
+    assert plan.card_ready.basis == "statutory_deadline"
+    assert plan.card_ready.provenance == plan.deadline.provenance
 
 
 def test_stage_durations_longer_than_the_law_are_capped(linear_procedure):
     TimeLimit.objects.filter(procedure=linear_procedure).update(amount=5)
     plan = plan_for(linear_procedure)
-    assert plan.statutory_deadline == D(2026, 11, 30)
-    assert plan.card_ready_by == D(2026, 11, 30)
-    assert plan.card_ready_basis == "statutory_deadline"
+    assert plan.deadline.date == D(2026, 11, 30)
+    assert plan.card_ready.date == D(2026, 11, 30)
+    assert plan.card_ready.basis == "statutory_deadline"
     earliest, latest = step_dates(plan)["ready"]
     assert earliest <= latest == D(2026, 11, 30)
 
@@ -358,7 +358,7 @@ def test_calendar_incomplete_when_working_days_cross_into_an_unknown_year(
         linear_procedure, complete_years, incomplete):
     calendar = WorkingCalendar(complete_years=frozenset(complete_years))
     plan = plan_for(linear_procedure, today=D(2026, 12, 20), calendar=calendar)
-    assert plan.card_ready_by.year == 2027
+    assert plan.card_ready.date.year == 2027
     assert plan.calendar_incomplete is incomplete
     assert plan.facts["calendar_incomplete"] is incomplete
 
@@ -376,14 +376,14 @@ def test_promise_in_working_days_into_an_unknown_year_marks_the_calendar_incompl
                                 rules=MappingProxyType(rules))
     plan = plan_for(linear_procedure, today=D(2026, 12, 24), residence=beijing,
                     calendar=WorkingCalendar(complete_years=frozenset({2026})))
-    assert plan.card_ready_basis == "local_promise"
-    assert plan.card_ready_by.year == 2027
+    assert plan.card_ready.basis == "local_promise"
+    assert plan.card_ready.date.year == 2027
     assert plan.calendar_incomplete is True
 
 
 def test_step_dates_never_go_backwards_when_a_promise_is_shorter(linear_procedure):
     plan = plan_for(linear_procedure, residence=region("440300", "深圳", promise_cross_region=3))
-    assert plan.card_ready_by == D(2026, 11, 28)
+    assert plan.card_ready.date == D(2026, 11, 28)
     latest = [s.latest for s in plan.steps]
     assert latest == sorted(latest)
 
@@ -420,7 +420,7 @@ def test_first_fee_in_force_by_priority(fee_procedure, answers, today, code, amo
     plan = plan_for(fee_procedure, answers, today=today)
     assert plan.fee.code == code
     assert plan.fee_yuan == amount
-    assert plan.fee.is_waiver is (code == "waiver")
+    assert plan.fee.waiver is (code == "waiver")
 
 
 def test_fee_in_force_on_the_apply_date_not_today(fee_procedure):
@@ -453,10 +453,10 @@ READY = D(2026, 12, 15)  # card_ready_by of the linear procedure under HOLIDAY_C
 ])
 def test_validity_by_age_at_the_card_ready_date(validity_procedure, birth_date, years, long_term, expiry):
     plan = plan_for(validity_procedure, {"birth_date": birth_date})
-    assert plan.card_ready_by == READY
-    assert plan.new_card_validity_years == years
-    assert plan.new_card_long_term is long_term
-    assert plan.new_card_expiry == expiry
+    assert plan.card_ready.date == READY
+    assert plan.new_card.validity_years == years
+    assert plan.new_card.long_term is long_term
+    assert plan.new_card.expiry == expiry
 
 
 # --- texts -----------------------------------------------------------------------------

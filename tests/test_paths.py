@@ -124,8 +124,8 @@ def test_cases_cover_seeded_content():
         covered["transition"] |= transitions_taken(plan, catalogue)
         if plan.fee is not None:
             covered["fee"].add((plan.procedure, plan.fee.code))
-        if plan.card_ready_by is not None:
-            covered["validity"].add(("*", plan.new_card_validity_years))
+        if plan.card_ready.date is not None:
+            covered["validity"].add(("*", plan.new_card.validity_years))
 
     problems = [f"main procedure {slug} is never selected" for slug in sorted(main_slugs - used)]
     for kind in universe:
@@ -164,9 +164,9 @@ def test_every_timeline_adds_up():
         for before, after in pairwise(steps):
             if after.latest < before.latest or after.earliest < before.earliest:
                 problems.append(f"{case.id}: {after.code} can end before {before.code}")
-        if plan.card_ready_by > plan.statutory_deadline:
-            problems.append(f"{case.id}: card ready {plan.card_ready_by} after the deadline")
-        if (plan.statutory_deadline - plan.apply_date).days != 60:
+        if plan.card_ready.date > plan.deadline.date:
+            problems.append(f"{case.id}: card ready {plan.card_ready.date} after the deadline")
+        if (plan.deadline.date - plan.apply_date).days != 60:
             problems.append(f"{case.id}: deadline is not apply date + 60 days (no remote area is seeded)")
         in_checklist = any(d["code"] == "photo_receipt" for d in data["documents"])
         if data["photo_receipt_required"] != in_checklist:
@@ -178,7 +178,7 @@ def test_every_timeline_adds_up():
 def test_applying_at_home_uses_the_local_promise():
     _answers, plan, data = plan_for(CASES_BY_ID["first-time-beijing-to-henan-minor"])
     assert data["outcome"] == "apply_at_hukou_place"
-    assert plan.card_ready_by.isoformat() == "2026-12-11"  # 12 working days after 2026-11-25
+    assert plan.card_ready.date.isoformat() == "2026-12-11"  # 12 working days after 2026-11-25
 
 
 def test_no_mail_delivery_where_the_place_of_application_has_none():

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from procedures import questions
+from procedures.engine.plan import Document
 from wizard import plan_views
 from wizard.services import RegionLookup, plan_create
 from wizard.templatetags.plan_tags import cn_date, document_groups
@@ -70,13 +71,13 @@ def test_cn_date(value, style, expected):
 
 def test_document_groups_keep_alternatives_together():
     documents = [
-        {"code": "form", "name": "表", "held": None},
-        {"code": "a", "name": "A", "held": False, "any_of": ["a", "b"]},
-        {"code": "c", "name": "C", "held": False},
-        {"code": "b", "name": "B", "held": True, "any_of": ["a", "b"]},
+        Document(code="form", name="表", held=None),
+        Document(code="a", name="A", held=False, any_of=("a", "b")),
+        Document(code="c", name="C", held=False),
+        Document(code="b", name="B", held=True, any_of=("a", "b")),
     ]
     groups = document_groups(documents)
-    assert [[d["code"] for d in g["items"]] for g in groups] == [["form"], ["a", "b"], ["c"]]
+    assert [[d.code for d in g["items"]] for g in groups] == [["form"], ["a", "b"], ["c"]]
     assert [g["any_of"] for g in groups] == [False, True, False]
     assert groups[1]["held"] is True
 

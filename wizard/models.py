@@ -1,11 +1,15 @@
 """What the applicant's side stores: a Plan, computed once and kept with its version."""
 import secrets
 import unicodedata
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from procedures import engine
+from procedures.vocabulary import Outcome
 
 # No 0/O, 1/I/L or U: easy to read aloud and to type from a printout.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -42,7 +46,7 @@ class Plan(models.Model):
         "procedures.Procedure", on_delete=models.PROTECT, related_name="plans", verbose_name=_("流程版本"))
     procedure_slug = models.CharField(_("流程标识"), max_length=64)
     procedure_version = models.PositiveIntegerField(_("流程版本号"))
-    outcome = models.CharField(_("办理结论"), max_length=24)
+    outcome = models.CharField(_("办理结论"), max_length=24, choices=Outcome.choices)
     result = models.JSONField(_("计算结果"))
     computed_for = models.DateField(_("计算所用的日期"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
@@ -65,3 +69,8 @@ class Plan(models.Model):
     @property
     def display_code(self):
         return format_code(self.code)
+
+    @cached_property
+    def computed(self):
+        """Return the stored result as the engine's typed plan (read this, never ``result`` itself)."""
+        return engine.Plan.from_json(self.result)

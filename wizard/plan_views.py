@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from procedures import questions
+
 from .models import CODE_ALPHABET, CODE_LENGTH, Plan, normalise_code
 from .selectors import application_status_for, printing_office_for
 
@@ -52,13 +54,21 @@ class PlanMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(plan=self.plan, result=self.plan.result, answers=self.plan.answers,
-                       plan_url=self.plan_url(), application=application_status_for(self.plan))
-        if self.request.user.is_authenticated:
-            context["printing_office"] = printing_office_for(self.request.user)
-            # A clerk who opened the printout's QR code goes on from here to accept the application.
-            context["at_the_desk"] = self.request.user.has_perm("staff.use_desk")
+        context.update(plan_context(self.request, self.plan))
         return context
+
+
+def plan_context(request, plan):
+    """Return what a plan's pages show of ``plan``; an unsaved one (an admin's preview) has no address."""
+    context = {"plan": plan, "result": plan.computed, "answers": questions.from_json(plan.answers)}
+    if plan.pk is not None:
+        context.update(plan_url=request.build_absolute_uri(plan.get_absolute_url()),
+                       application=application_status_for(plan))
+    if request.user.is_authenticated:
+        context["printing_office"] = printing_office_for(request.user)
+        # A clerk who opened the printout's QR code goes on from here to accept the application.
+        context["at_the_desk"] = request.user.has_perm("staff.use_desk")
+    return context
 
 
 class PlanView(PlanMixin, TemplateView):
@@ -128,32 +138,22 @@ def qr_svg(text, *, title):
 
 def plan_milestones(plan):
     """Return (slug, date, summary, detail) for each dated milestone of the plan."""
-    result = plan.result
-    steps = result.get("steps") or []
-    apply_step = next((s for s in steps if s.get("milestone") == "accepted"), None)
-    where = (apply_step or {}).get("where") or ""
+    result = plan.computed
+    where = result.apply_step.where if result.apply_step else ""
     candidates = []
-    if result.get("outcome") != "not_applicable":
-        candidates.append(("apply", result.get("apply_date"),
-                           _("身份证：去办理%(procedure)s") % {"procedure": result.get("procedure_name", "")},
+    if not result.not_applicable:
+        candidates.append(("apply", result.apply_date,
+                           _("身份证：去办理%(procedure)s") % {"procedure": result.procedure_name},
                            _("地点：%(where)s") % {"where": where} if where else ""))
     candidates += [
-        ("card-ready", result.get("card_ready_by"), _("身份证：新证最晚约在今天可领"), ""),
-        ("statutory-deadline", result.get("statutory_deadline"), _("身份证：法定发证最迟日期"),
+        ("card-ready", result.card_ready.date, _("身份证：新证最晚约在今天可领"), ""),
+        ("statutory-deadline", result.deadline.date, _("身份证：法定发证最迟日期"),
          _("按法律规定，最迟应在这一天前发证。")),
-        ("photo-receipt-expiry", result.get("photo_receipt_expiry"), _("身份证：照片回执到期"),
+        ("photo-receipt-expiry", result.photo_receipt.expiry, _("身份证：照片回执到期"),
          _("过期后不能延期，只能重新办理。")),
-        ("renewal-window-opens", result.get("renewal_window_opens"), _("身份证：从今天起可以换领"), ""),
+        ("renewal-window-opens", result.renewal_window_opens, _("身份证：从今天起可以换领"), ""),
     ]
-    events = []
-    for slug, value, summary, detail in candidates:
-        try:
-            day = datetime.date.fromisoformat(value) if value else None
-        except (TypeError, ValueError):
-            day = None
-        if day is not None:
-            events.append((slug, day, summary, detail))
-    return events
+    return [(slug, day, summary, detail) for slug, day, summary, detail in candidates if day is not None]
 
 
 def ics_escape(text):

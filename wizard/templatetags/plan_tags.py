@@ -1,15 +1,18 @@
-"""Helpers for the plan's templates: Chinese dates, confidence badges, grouped documents."""
+"""Helpers for the plan's templates: Chinese dates, confidence badges, grouped documents.
+
+They read the engine's typed plan (``Plan.computed``), never stored JSON.
+"""
 import datetime
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from procedures.models import Confidence, Requirement, State
+from procedures.dates import cn_date as format_cn_date
+from procedures.engine import Provenance
+from procedures.vocabulary import Confidence, DocumentForm
 
 register = template.Library()
-
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
 def as_date(value):
@@ -32,10 +35,7 @@ def cn_date(value, arg=""):
     day = as_date(value)
     if day is None:
         return ""
-    text = f"{day.year}年{day.month}月{day.day}日"
-    if arg != "short":
-        text += f"（{WEEKDAYS[day.weekday()]}）"
-    return text
+    return format_cn_date(day, weekday=arg != "short")
 
 
 @register.simple_tag
@@ -56,38 +56,38 @@ def date_range(earliest, latest):
     return format_html(_("{} 至 {}"), date_html(first), date_html(last))
 
 
+def provenance_of(item):
+    """Return the provenance of a plan item, or of a provenance itself (None: none recorded)."""
+    if isinstance(item, Provenance):
+        return item
+    return getattr(item, "provenance", None)
+
+
 @register.simple_tag
 def confidence(item, plain=False):
     """Return a badge (较可能 / 未确认) for an item that is not verified; nothing otherwise."""
-    level = item.get("confidence") if isinstance(item, dict) else None
-    if not level or level == Confidence.VERIFIED:
+    provenance = provenance_of(item)
+    if provenance is None or provenance.verified:
         return ""
-    label = Confidence(level).label if level in Confidence.values else Confidence.UNKNOWN.label
-    css = "likely" if level == Confidence.LIKELY else "unknown"
+    css = "likely" if provenance.confidence == Confidence.LIKELY else "unknown"
     if plain:
-        return format_html('<span class="badge-print">（{}）</span>', label)
-    return format_html('<span class="confidence-{}">{}</span>', css, label)
+        return format_html('<span class="badge-print">（{}）</span>', provenance.confidence_label)
+    return format_html('<span class="confidence-{}">{}</span>', css, provenance.confidence_label)
 
 
 @register.inclusion_tag("plan/_source.html")
 def source(item):
     """Show where a fact that is not verified comes from, folded away under 来源."""
-    level = item.get("confidence") if isinstance(item, dict) else None
-    return {"item": item, "show": bool(level) and level != Confidence.VERIFIED}
+    provenance = provenance_of(item)
+    return {"item": provenance, "show": provenance is not None and not provenance.verified}
 
 
 @register.filter
 def document_form(value):
     """Return 原件 / 复印件 / 原件和复印件, or an empty string when nothing on paper is needed."""
-    if value == Requirement.Form.NONE or value not in Requirement.Form.values:
+    if value == DocumentForm.NONE or value not in DocumentForm.values:
         return ""
-    return Requirement.Form(value).label
-
-
-@register.filter
-def actor_label(value):
-    """Return who does a step, in words."""
-    return State.Actor(value).label if value in State.Actor.values else ""
+    return DocumentForm(value).label
 
 
 @register.filter
@@ -107,57 +107,18 @@ def document_groups(documents):
     """
     groups, by_key = [], {}
     for document in documents or ():
-        alternatives = document.get("any_of")
-        if not alternatives:
-            groups.append({"any_of": False, "items": [document], "held": document.get("held")})
+        if not document.any_of:
+            groups.append({"any_of": False, "items": [document], "held": document.held})
             continue
-        key = tuple(sorted(alternatives))
+        key = tuple(sorted(document.any_of))
         if key not in by_key:
             by_key[key] = {"any_of": True, "items": [], "held": None}
             groups.append(by_key[key])
         group = by_key[key]
         group["items"].append(document)
-        held = document.get("held")
-        if held is True or (held is False and group["held"] is None):
-            group["held"] = held
+        if document.held is True or (document.held is False and group["held"] is None):
+            group["held"] = document.held
     for group in groups:
         if group["any_of"] and len(group["items"]) == 1:
             group["any_of"] = False
     return groups
-
-
-@register.simple_tag
-def handed_back(documents):
-    """Return the names of the documents handed back when the new card is collected."""
-    return [d for d in documents or () if d.get("handed_back")]
-
-
-@register.filter
-def code_prefix(items, prefix):
-    """Keep the messages whose code starts with ``prefix``."""
-    return [m for m in items or () if str(m.get("code", "")).startswith(prefix)]
-
-
-@register.filter
-def code_not_prefix(items, prefix):
-    """Leave out the messages whose code starts with ``prefix``."""
-    return [m for m in items or () if not str(m.get("code", "")).startswith(prefix)]
-
-
-@register.simple_tag
-def place_name(result):
-    """Return the name of the place where the person applies (home, when the outcome sends them there)."""
-    region = result.get("hukou_region" if result.get("outcome") == "apply_at_hukou_place" else "residence_region")
-    return (region or {}).get("name", "")
-
-
-@register.simple_tag
-def step_with(steps, milestone):
-    """Return the first step with this milestone, or None."""
-    return next((s for s in steps or () if s.get("milestone") == milestone), None)
-
-
-@register.simple_tag
-def join_names(documents):
-    """Return document names joined with 、."""
-    return format_html_join("、", "{}", ((d.get("name", ""),) for d in documents or ()))

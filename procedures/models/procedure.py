@@ -1,68 +1,13 @@
-"""What content admins edit: procedures as state machines, and the data around them.
-
-Every content record carries its source, its confidence and the date it was last
-checked, because much of this comes from local or secondary sources and the
-applicant must be told when a fact is not verified.
-"""
+"""A procedure version and its parts: states, transitions, documents, fees, notices, limits."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from . import conditions
-from .facts import facts_for
-
-
-class Confidence(models.TextChoices):
-    VERIFIED = "verified", _("已核实")
-    LIKELY = "likely", _("较可能")
-    UNKNOWN = "unknown", _("未确认")
-
-
-class DurationUnit(models.TextChoices):
-    CALENDAR_DAYS = "calendar_days", _("自然日")
-    WORKING_DAYS = "working_days", _("工作日")
-
-
-class Sourced(models.Model):
-    """Where a fact comes from, how sure we are, and when someone last looked."""
-
-    source = models.TextField(_("来源"), blank=True, help_text=_("出处：文件名称、网址或机构。"))
-    confidence = models.CharField(
-        _("可信度"), max_length=10, choices=Confidence.choices, default=Confidence.UNKNOWN,
-        help_text=_("“已核实”仅用于在正式发布的文本中读到的事实。"),
-    )
-    last_checked = models.DateField(_("最近核对日期"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-
-class ConditionField(models.JSONField):
-    """A JSON condition, validated against the facts its record may name."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("default", dict)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("verbose_name", _("条件"))
-        kwargs.setdefault(
-            "help_text",
-            _('留空表示总是适用。示例：{"fact": "reason", "op": "eq", "value": "lost"}'),
-        )
-        super().__init__(*args, **kwargs)
-
-    def validate(self, value, model_instance):
-        super().validate(value, model_instance)
-        known = facts_for(model_instance._meta.model_name) if model_instance else None
-        try:
-            conditions.validate(value, known)
-        except conditions.ConditionError as error:
-            raise ValidationError(error.messages, code="invalid_condition") from error
-
-
-slug_validator = RegexValidator(r"^[a-z0-9_]+$", _("只能使用小写字母、数字和下划线。"))
+from .. import vocabulary
+from ..vocabulary import DurationUnit
+from .base import ConditionField, Sourced, slug_validator
 
 
 class Procedure(Sourced):
@@ -73,19 +18,11 @@ class Procedure(Sourced):
     that day, so a version can be published ahead of the day it takes effect.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        PUBLISHED = "published", _("已发布")
-        RETIRED = "retired", _("已停用")
+    Status = vocabulary.VersionStatus
 
-    class Outcome(models.TextChoices):
-        APPLY_HERE = "apply_here", _("在居住地（或户籍地本地）办理")
-        APPLY_AT_HUKOU_PLACE = "apply_at_hukou_place", _("须回户籍地办理")
-        NOT_APPLICABLE = "not_applicable", _("不适用")
+    Outcome = vocabulary.Outcome
 
-    class Kind(models.TextChoices):
-        MAIN = "main", _("主流程")
-        SUB = "sub", _("子流程（由某一环节调用）")
+    Kind = vocabulary.ProcedureKind
 
     slug = models.SlugField(_("标识"), max_length=64)
     version = models.PositiveIntegerField(_("版本号"), default=1)
@@ -169,17 +106,9 @@ class ConditionalPart(ProcedurePart):
 class State(ProcedurePart):
     """A stage of the procedure: who acts, where, and how long it takes."""
 
-    class Actor(models.TextChoices):
-        APPLICANT = "applicant", _("申请人")
-        RESIDENCE_OFFICE = "residence_office", _("居住地受理点")
-        HUKOU_OFFICE = "hukou_office", _("户籍地县级公安机关")
-        PRODUCTION = "production", _("制证机构")
+    Actor = vocabulary.Actor
 
-    class Milestone(models.TextChoices):
-        NONE = "", _("无")
-        ACCEPTED = "accepted", _("受理")
-        CARD_READY = "card_ready", _("证件可领取")
-        COLLECTED = "collected", _("已领证")
+    Milestone = vocabulary.Milestone
 
     code = models.CharField(_("代码"), max_length=64, validators=[slug_validator])
     name = models.CharField(_("名称"), max_length=200)
@@ -220,9 +149,7 @@ class State(ProcedurePart):
 class Transition(ProcedurePart):
     """A move from one state to another, taken when its condition holds."""
 
-    class Kind(models.TextChoices):
-        PLANNED = "planned", _("正常流转（用于生成办事计划）")
-        EXCEPTION = "exception", _("例外（退回、撤回等，仅由工作人员操作）")
+    Kind = vocabulary.TransitionKind
 
     source_state = models.ForeignKey(
         State, on_delete=models.CASCADE, related_name="outgoing", verbose_name=_("从"))
@@ -250,11 +177,7 @@ class Transition(ProcedurePart):
 class Requirement(ConditionalPart):
     """A document or material the applicant brings (or hands back)."""
 
-    class Form(models.TextChoices):
-        ORIGINAL = "original", _("原件")
-        COPY = "copy", _("复印件")
-        ORIGINAL_AND_COPY = "original_and_copy", _("原件和复印件")
-        NONE = "none", _("无需纸质材料")
+    Form = vocabulary.DocumentForm
 
     code = models.CharField(_("代码"), max_length=64, validators=[slug_validator])
     name = models.CharField(_("名称"), max_length=200)
@@ -265,6 +188,10 @@ class Requirement(ConditionalPart):
         _("任选组"), max_length=64, blank=True,
         help_text=_("同一流程中任选组相同的材料，只需提供其中一项。"))
     handed_back = models.BooleanField(_("须交回"), default=False, help_text=_("领新证时须交回（如旧证）。"))
+    held_when = ConditionField(
+        verbose_name=_("申请人已有的条件"),
+        help_text=_('按申请人的回答判断他是否已有这项材料；留空表示不问。示例：'
+                    '{"fact": "documents", "op": "in", "value": ["old_card"]}'))
     order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -307,14 +234,19 @@ class Fee(ConditionalPart):
 class Notice(ConditionalPart):
     """A warning or tip shown to the applicant; its code is a stable contract."""
 
-    class Severity(models.TextChoices):
-        WARNING = "warning", _("警示")
-        INFO = "info", _("提示")
+    Severity = vocabulary.Severity
+    Topic = vocabulary.NoticeTopic
 
     code = models.CharField(_("代码"), max_length=64, validators=[slug_validator])
     title = models.CharField(_("标题"), max_length=200)
     text = models.TextField(_("内容"), help_text=_("可用 {事实名} 代入，例如 {renewal_window_opens}。"))
     severity = models.CharField(_("级别"), max_length=10, choices=Severity.choices, default=Severity.INFO)
+    topic = models.CharField(
+        _("显示位置"), max_length=10, choices=Topic.choices, default=Topic.GENERAL,
+        help_text=_("在清单的哪一部分显示。"))
+    explains_outcome = models.BooleanField(
+        _("说明办理结论的原因"), default=False,
+        help_text=_("勾选后，这条警示作为“为什么要这样办”显示在结论旁（例如为什么须回户籍地）。"))
     order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -366,20 +298,18 @@ class ValidityRule(ConditionalPart):
 class TimeLimit(ConditionalPart):
     """A time limit: the statutory deadline, or how early a renewal may start."""
 
-    class Kind(models.TextChoices):
-        DEADLINE = "deadline", _("法定制证时限（自受理之日起）")
-        RENEWAL_WINDOW = "renewal_window", _("可提前换领的期限（到期前）")
+    Kind = vocabulary.TimeLimitKind
 
-    class Unit(models.TextChoices):
-        CALENDAR_DAYS = "calendar_days", _("自然日")
-        WORKING_DAYS = "working_days", _("工作日")
-        MONTHS = "months", _("月")
+    Unit = vocabulary.TimeUnit
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     amount = models.PositiveIntegerField(_("数量"))
     unit = models.CharField(_("单位"), max_length=14, choices=Unit.choices, default=Unit.CALENDAR_DAYS)
     label = models.CharField(_("说明"), max_length=200, blank=True)
     priority = models.PositiveIntegerField(_("优先级"), default=100, help_text=_("同类中数字小的先判断。"))
+    region_topic = models.CharField(
+        _("取用的地方规定"), max_length=24, blank=True, choices=vocabulary.RegionTopic.choices,
+        help_text=_("仅用于“承诺时限”：取办证地这一项地方规定的天数（数量一栏不用）。"))
 
     class Meta:
         verbose_name = _("时限")
@@ -388,118 +318,3 @@ class TimeLimit(ConditionalPart):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.amount} {self.get_unit_display()}"
-
-
-class Region(Sourced):
-    """A provincial- or prefecture-level division (GB/T 2260)."""
-
-    class Level(models.TextChoices):
-        PROVINCE = "province", _("省级")
-        PREFECTURE = "prefecture", _("地级")
-
-    code = models.CharField(
-        _("行政区划代码"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$")])
-    name = models.CharField(_("名称"), max_length=64)
-    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
-        verbose_name=_("上级"))
-    pinyin = models.CharField(_("拼音"), max_length=128, blank=True)
-
-    class Meta:
-        verbose_name = _("行政区")
-        verbose_name_plural = _("行政区")
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.full_name}（{self.code}）"
-
-    @property
-    def full_name(self):
-        if self.parent_id and self.parent.code != self.code:
-            return f"{self.parent.name}{self.name}"
-        return self.name
-
-
-class RegionRule(Sourced):
-    """A local policy of a region; a prefecture inherits its province's rule."""
-
-    class Topic(models.TextChoices):
-        PHOTO_RECEIPT = "photo_receipt", _("需要照片回执（天数 = 回执有效天数）")
-        PROMISE_CROSS_REGION = "promise_cross_region", _("承诺的异地办证时限")
-        PROMISE_LOCAL = "promise_local", _("承诺的本地办证时限")
-        MAIL_DELIVERY = "mail_delivery", _("提供邮寄送证")
-        YRD_PILOT = "yrd_pilot", _("长三角临时身份证试点")
-        NOT_APPLICABLE = "not_applicable", _("不签发居民身份证")
-        REMOTE_AREA = "remote_area", _("交通不便地区（法定时限可延长）")
-
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="rules", verbose_name=_("行政区"))
-    topic = models.CharField(_("事项"), max_length=24, choices=Topic.choices)
-    applies = models.BooleanField(
-        _("适用"), default=True, help_text=_("取消勾选可让某个地级市不适用省里的规定。"))
-    days = models.PositiveIntegerField(_("天数"), null=True, blank=True)
-    unit = models.CharField(
-        _("天数单位"), max_length=14, choices=DurationUnit.choices, default=DurationUnit.CALENDAR_DAYS)
-    note = models.TextField(_("备注"), blank=True)
-
-    class Meta:
-        verbose_name = _("地方规定")
-        verbose_name_plural = _("地方规定")
-        ordering = ["region__code", "topic"]
-        constraints = [models.UniqueConstraint(fields=["region", "topic"], name="region_rule_unique")]
-
-    def __str__(self):
-        return f"{self.region.name}：{self.get_topic_display()}"
-
-
-class CalendarDay(Sourced):
-    """An official exception to the Monday-to-Friday week: a holiday or a swapped working day."""
-
-    class Kind(models.TextChoices):
-        HOLIDAY = "holiday", _("放假")
-        WORKDAY = "workday", _("调休上班")
-
-    date = models.DateField(_("日期"), unique=True)
-    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("名称"), max_length=64, blank=True)
-
-    class Meta:
-        verbose_name = _("节假日与调休")
-        verbose_name_plural = _("节假日与调休")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {self.get_kind_display()} {self.name}"
-
-
-class CalendarYear(Sourced):
-    """A year whose official holiday schedule has been entered in full."""
-
-    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
-    complete = models.BooleanField(_("全年安排已录入"), default=True)
-
-    class Meta:
-        verbose_name = _("节假日年度")
-        verbose_name_plural = _("节假日年度")
-        ordering = ["year"]
-
-    def __str__(self):
-        return str(self.year)
-
-
-class ContentStamp(models.Model):
-    """A random token replaced whenever a kind of cached content changes, in any process.
-
-    Random rather than a counter: a rolled-back change must never leave behind a
-    value that a later, different change could reuse.
-    """
-
-    key = models.CharField(max_length=32, unique=True)
-    token = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("缓存版本")
-        verbose_name_plural = _("缓存版本")
-
-    def __str__(self):
-        return f"{self.key}={self.token}"

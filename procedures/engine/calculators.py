@@ -1,0 +1,227 @@
+"""Small pure calculators, one per thing a plan tells, each testable without the database.
+
+Each takes compiled content and facts and returns part of the plan. Which row
+applies to whom is always the content's condition; these only do the arithmetic.
+"""
+import datetime
+
+from .. import conditions
+from ..calendar import add_months, add_years
+from ..facts import ANSWER, FACTS
+from ..vocabulary import PLACE_OF_OUTCOME, CardReadyBasis, Place, RegionTopic, Severity, TimeLimitKind, TimeUnit
+from .derive import age_on
+from .plan import CardReady, Deadline, Document, FeeLine, Message, NewCard, PhotoReceipt, Step, UrgentOption
+from .text import render_text
+from .walk import first_match
+
+# --- place of application ----------------------------------------------------------
+
+def place_of_application(outcome, *, hukou, residence):
+    """Return the region whose local rules apply to an outcome (None: nowhere)."""
+    return {Place.RESIDENCE: residence, Place.HUKOU: hukou}.get(PLACE_OF_OUTCOME.get(outcome, Place.NOWHERE))
+
+
+# --- time limits -------------------------------------------------------------------
+
+def renewal_window(procedure, facts):
+    """Return (opens, open_now) for an early renewal, or (None, None) where no window applies.
+
+    Whom a window applies to is its row's condition; it counts back from the old
+    card's expiry date, so it needs one.
+    """
+    expiry = facts.get("card_expiry_date")
+    limit = first_match(procedure.limits(TimeLimitKind.RENEWAL_WINDOW), facts)
+    if limit is None or expiry is None:
+        return None, None
+    if limit.unit == TimeUnit.MONTHS:
+        opens = add_months(expiry, -limit.amount)
+    else:
+        opens = expiry - datetime.timedelta(days=limit.amount)
+    return opens, facts["today"] >= opens
+
+
+def statutory_limit(procedure, facts):
+    """Return the deadline row that applies, or None."""
+    return first_match(procedure.limits(TimeLimitKind.DEADLINE), facts)
+
+
+def promise(procedure, facts, place):
+    """Return the local promise that applies where the person applies (a ``RuleInfo``), or None.
+
+    Which of the place's published promises counts (the local one, or the one for
+    people registered elsewhere) is the procedure's ``promise`` rows' condition.
+    """
+    if place is None:
+        return None
+    limit = first_match(procedure.limits(TimeLimitKind.PROMISE), facts)
+    return place.rule(limit.region_topic) if limit is not None else None
+
+
+# --- timeline ----------------------------------------------------------------------
+
+def timeline(path, facts, *, apply_date, calendar, promised, deadline_limit):
+    """Lay the path on the calendar; return (steps, CardReady, Deadline, complete).
+
+    Each stage takes its own duration in its own unit. The card-ready date is the
+    local promise where there is one, else the sum of the stages, and never later
+    than the statutory deadline, which also bounds every stage before it.
+    ``complete`` is False when any date was laid on a year with no holiday data.
+    """
+    complete = True
+    deadline = None
+    if deadline_limit is not None:
+        shift = calendar.add(apply_date, deadline_limit.amount, deadline_limit.unit)
+        deadline, complete = shift.date, complete and shift.complete
+    promise_date = None
+    if promised is not None and promised.days is not None:
+        shift = calendar.add(apply_date, promised.days, promised.unit)
+        promise_date, complete = shift.date, complete and shift.complete
+
+    early = late = apply_date
+    laid, ready = [], CardReady()  # laid: [owner, state, earliest, latest]
+    for owner, state in path:
+        a = calendar.add(early, state.duration_min, state.duration_unit)
+        b = calendar.add(late, state.duration_max, state.duration_unit)
+        complete = complete and a.complete and b.complete
+        early, late = a.date, b.date
+        if state.makes_card_ready:
+            if promise_date is not None:
+                late, basis, provenance = promise_date, CardReadyBasis.LOCAL_PROMISE, promised.provenance
+            else:
+                basis, provenance = CardReadyBasis.STAGE_DURATIONS, state.provenance
+            if deadline is not None and late > deadline:
+                late, basis, provenance = deadline, CardReadyBasis.STATUTORY_DEADLINE, deadline_limit.provenance
+            early = min(early, late)
+            ready = CardReady(date=late, basis=basis.value, provenance=provenance)
+            for item in laid:
+                if item[3] > late:
+                    item[2], item[3] = min(item[2], late), late
+        laid.append([owner, state, early, late])
+
+    rendered = {}  # stages often share a text ("{residence.name}公安机关"): fill each one once
+
+    def render(text):
+        if text not in rendered:
+            rendered[text] = render_text(text, facts)
+        return rendered[text]
+
+    steps = tuple(
+        Step(code=state.code, title=render(state.name), where=render(state.location), earliest=earliest,
+             latest=latest, actor=state.actor, description=render(state.description), milestone=state.milestone,
+             procedure=owner.slug, provenance=state.provenance)
+        for owner, state, earliest, latest in laid
+    )
+    limit = Deadline(date=deadline, provenance=deadline_limit.provenance if deadline_limit else None)
+    return steps, ready, limit, complete
+
+
+# --- fee ---------------------------------------------------------------------------
+
+def fee(procedure, facts, day):
+    """Return the fee row in force on ``day`` whose condition holds, as a ``FeeLine`` (None: no fee row)."""
+    row = first_match([f for f in procedure.fees if f.in_force(day)], facts)
+    if row is None:
+        return None
+    return FeeLine(code=row.code, label=row.label, amount_yuan=row.amount, waiver=row.is_waiver,
+                   provenance=row.provenance)
+
+
+def _yes_to_what_it_asks(condition, facts):
+    """Return the facts with every yes/no answer the condition names taken as "yes"."""
+    named = conditions.facts_named(condition)
+    yes = {name: True for name in named if FACTS[name].phase == ANSWER and FACTS[name].type == "bool"}
+    return {**facts, **yes} if yes else None
+
+
+def fee_waiver_possible(procedure, facts, day):
+    """Return whether a waiver row in force could apply if the person said "yes" to what it asks."""
+    for row in procedure.fees:
+        if row.is_waiver and row.in_force(day):
+            assumed = _yes_to_what_it_asks(row.condition, facts)
+            if assumed is not None and row.test(assumed):
+                return True
+    return False
+
+
+# --- the new card ------------------------------------------------------------------
+
+def new_card(procedure, facts, issue_day):
+    """Return the new card's validity by the holder's age on ``issue_day``."""
+    birth_date = facts.get("birth_date")
+    if not birth_date or not issue_day:
+        return NewCard()
+    age = age_on(birth_date, issue_day)
+    rule = first_match([v for v in procedure.validity_rules if v.covers(age)], facts)
+    if rule is None:
+        return NewCard()
+    expiry = add_years(issue_day, rule.years) if rule.years else None
+    return NewCard(validity_years=rule.years, long_term=rule.years is None, expiry=expiry,
+                   provenance=rule.provenance)
+
+
+# --- photo receipt -----------------------------------------------------------------
+
+def photo_receipt(place, facts, *, apply_date, calendar):
+    """Return whether the place of application needs a receipt, and until when one made on the day lasts."""
+    rule = place.rule(RegionTopic.PHOTO_RECEIPT) if place is not None else None
+    if rule is None:
+        return PhotoReceipt()
+    expiry = None
+    if rule.days is not None and not facts.get("has_photo_receipt"):
+        expiry = calendar.add(apply_date, rule.days, rule.unit).date
+    return PhotoReceipt(required=True, validity_days=rule.days, expiry=expiry, provenance=rule.provenance)
+
+
+def mail_delivery(place):
+    """Return the provenance of the place's mail-delivery rule, or None where it offers none."""
+    rule = place.rule(RegionTopic.MAIL_DELIVERY) if place is not None else None
+    return rule.provenance if rule is not None else None
+
+
+# --- documents ---------------------------------------------------------------------
+
+def held(requirement, facts):
+    """Return whether the person said they have it (None: not asked, or no answer tells)."""
+    if not requirement.held_when:
+        return None
+    if not any(name in facts for name in conditions.facts_named(requirement.held_when)):
+        return None
+    return bool(requirement.held_test(facts))
+
+
+def documents(procedures, facts):
+    """Return the documents to bring, alternatives (one any-of group) marked with each other's codes."""
+    chosen = [r for procedure in procedures for r in procedure.requirements if r.test(facts)]
+    groups = {}
+    for requirement in chosen:
+        if requirement.group:
+            groups.setdefault(requirement.group, []).append(requirement.code)
+    return tuple(
+        Document(code=r.code, name=r.name, description=r.description, form=r.form, quantity=r.quantity,
+                 handed_back=r.handed_back, held=held(r, facts),
+                 any_of=tuple(groups[r.group]) if r.group and len(groups[r.group]) > 1 else (),
+                 provenance=r.provenance)
+        for r in chosen
+    )
+
+
+# --- notices and urgent options ----------------------------------------------------
+
+def messages(procedures, facts):
+    """Return (warnings, other notices) whose conditions hold, placeholders filled."""
+    found = tuple(
+        Message(code=n.code, title=render_text(n.title, facts), text=render_text(n.text, facts),
+                severity=n.severity, topic=n.topic, explains_outcome=n.explains_outcome, provenance=n.provenance)
+        for procedure in procedures for n in procedure.notices if n.test(facts)
+    )
+    return (tuple(m for m in found if m.severity == Severity.WARNING),
+            tuple(m for m in found if m.severity != Severity.WARNING))
+
+
+def urgent_options(procedures, facts):
+    """Return the ways to prove identity while waiting whose conditions hold."""
+    return tuple(
+        UrgentOption(code=u.code, title=render_text(u.title, facts), text=render_text(u.text, facts),
+                     fee_yuan=u.fee, provenance=u.provenance)
+        for procedure in procedures for u in procedure.urgent_options if u.test(facts)
+    )
