@@ -52,6 +52,12 @@ class Part:
         """Return True if these rows carry a condition."""
         return "condition" in self.fields
 
+    @property
+    def condition_fields(self):
+        """Return the names of the fields that hold a condition (``condition``, ``held_when``...)."""
+        return tuple(field.name for field in self.model._meta.concrete_fields
+                     if getattr(field, "holds_condition", False))
+
 
 # In the order rows are exported and created on import: states before the transitions that name them.
 PARTS = (

@@ -83,8 +83,8 @@ def _has_cycle(nodes, edges):
 def _condition_errors(procedure):
     rows = [(procedure, "applies_when", "procedure")]
     for part in PARTS:
-        if part.conditional:
-            rows.extend((row, "condition", part.name) for row in getattr(procedure, part.accessor).all())
+        for field_name in part.condition_fields:
+            rows.extend((row, field_name, part.name) for row in getattr(procedure, part.accessor).all())
     found = []
     for row, field_name, model_name in rows:
         try:

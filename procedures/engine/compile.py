@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import conditions
 from ..facts import facts_for
+from ..parts import by_name
 from ..vocabulary import Milestone, Severity, TransitionKind
 from .errors import InvalidContent, NoProcedure
 from .plan import Provenance
@@ -193,9 +194,10 @@ def _from(row):
     return Provenance(row["source"], row["confidence"], row["last_checked"])
 
 
-def _rows(manager, order_by, *fields):
-    """Return plain dicts of ``fields`` and the provenance fields: no model instances to build."""
-    return manager.order_by(*order_by).values(*fields, *PROVENANCE)
+def _rows(procedure, part, *fields):
+    """Return plain dicts of ``fields`` and the provenance fields, in the part's order: no instances to build."""
+    spec = by_name(part)
+    return getattr(procedure, spec.accessor).order_by(*spec.order_by).values(*fields, *PROVENANCE)
 
 
 STATE_FIELDS = ("code", "name", "description", "actor", "location", "order", "is_initial", "is_terminal",
@@ -235,10 +237,10 @@ def compile_procedure(procedure):
             milestone=s["milestone"], duration_min=s["duration_min"], duration_max=s["duration_max"],
             duration_unit=s["duration_unit"], subprocedure=s["subprocedure__slug"], provenance=_from(s),
         )
-        for s in _rows(procedure.state_set, ("order", "code"), *STATE_FIELDS, "subprocedure__slug")
+        for s in _rows(procedure, "state", *STATE_FIELDS, "subprocedure__slug")
     )
     outgoing = {}
-    for t in _rows(procedure.transition_set, ("priority", "pk"), "source_state__code", "target_state__code",
+    for t in _rows(procedure, "transition", "source_state__code", "target_state__code",
                    "label", "condition", "priority", "kind"):
         source = t["source_state__code"]
         outgoing.setdefault(source, []).append(CTransition(
@@ -263,7 +265,7 @@ def compile_procedure(procedure):
                 condition=r["condition"], test=test(r["condition"], "requirement"),
                 held_when=r["held_when"], held_test=test(r["held_when"], "requirement"), provenance=_from(r),
             )
-            for r in _rows(procedure.requirement_set, ("order", "code"), "code", "name", "description", "form",
+            for r in _rows(procedure, "requirement", "code", "name", "description", "form",
                            "quantity", "any_of_group", "handed_back", "condition", "held_when")
         ),
         fees=tuple(
@@ -272,7 +274,7 @@ def compile_procedure(procedure):
                 valid_from=f["valid_from"], valid_to=f["valid_to"], priority=f["priority"],
                 condition=f["condition"], test=test(f["condition"], "fee"), provenance=_from(f),
             )
-            for f in _rows(procedure.fee_set, ("priority", "valid_from", "pk"), "code", "label", "amount_yuan",
+            for f in _rows(procedure, "fee", "code", "label", "amount_yuan",
                            "is_waiver", "valid_from", "valid_to", "priority", "condition")
         ),
         notices=tuple(
@@ -281,7 +283,7 @@ def compile_procedure(procedure):
                 explains_outcome=n["explains_outcome"], condition=n["condition"],
                 test=test(n["condition"], "notice"), provenance=_from(n),
             )
-            for n in _rows(procedure.notice_set, ("order", "code"), "code", "title", "text", "severity", "topic",
+            for n in _rows(procedure, "notice", "code", "title", "text", "severity", "topic",
                            "explains_outcome", "condition")
         ),
         urgent_options=tuple(
@@ -289,7 +291,7 @@ def compile_procedure(procedure):
                 code=u["code"], title=u["title"], text=u["text"], fee=u["fee_yuan"], condition=u["condition"],
                 test=test(u["condition"], "urgentoption"), provenance=_from(u),
             )
-            for u in _rows(procedure.urgentoption_set, ("order", "code"), "code", "title", "text", "fee_yuan",
+            for u in _rows(procedure, "urgentoption", "code", "title", "text", "fee_yuan",
                            "condition")
         ),
         validity_rules=tuple(
@@ -297,7 +299,7 @@ def compile_procedure(procedure):
                 min_age=v["min_age"], max_age=v["max_age"], years=v["years"], condition=v["condition"],
                 test=test(v["condition"], "validityrule"), provenance=_from(v),
             )
-            for v in _rows(procedure.validityrule_set, ("min_age", "pk"), "min_age", "max_age", "years", "condition")
+            for v in _rows(procedure, "validityrule", "min_age", "max_age", "years", "condition")
         ),
         time_limits=tuple(
             CTimeLimit(
@@ -305,7 +307,7 @@ def compile_procedure(procedure):
                 region_topic=t["region_topic"], condition=t["condition"], test=test(t["condition"], "timelimit"),
                 provenance=_from(t),
             )
-            for t in _rows(procedure.timelimit_set, ("kind", "priority", "pk"), "kind", "amount", "unit", "label",
+            for t in _rows(procedure, "timelimit", "kind", "amount", "unit", "label",
                            "priority", "region_topic", "condition")
         ),
         provenance=Provenance(procedure.source, procedure.confidence, procedure.last_checked),

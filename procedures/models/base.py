@@ -26,6 +26,8 @@ class Sourced(models.Model):
 class ConditionField(models.JSONField):
     """A JSON condition, validated against the facts its record may name."""
 
+    holds_condition = True  # how readers that may not import models (``parts``) recognise one
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("default", dict)
         kwargs.setdefault("blank", True)
