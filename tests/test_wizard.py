@@ -132,11 +132,13 @@ def expiring_to_shenzhen():
                   ("residence_province", "440000"), ("residence_prefecture", "440100"), ("birth_date", BIRTH),
                   ("documents", []), ("has_photo_receipt", "no")], "needed_by",
                  id="guangzhou-skips-delivery"),
+    pytest.param([("reason", "damaged"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
+                  ("needed_by", None)], "hardship", id="renewal-asks-hardship"),
     pytest.param([("reason", "lost"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
-                  ("needed_by", None)], "hardship", id="reissue-asks-hardship"),
+                  ("needed_by", None)], "summary", id="reissue-skips-hardship"),
     pytest.param([("reason", "first_time"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
                   ("needed_by", in_days(20))], "summary", id="first-time-skips-hardship"),
-    pytest.param([("reason", "lost"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
+    pytest.param([("reason", "damaged"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
                   ("needed_by", None), ("hardship", "yes")], "summary", id="last-question-to-summary"),
 ])
 def test_next_step(applicant, answers, expected):
@@ -309,7 +311,7 @@ def test_changing_a_region_from_summary_offers_its_city_again(applicant):
 
 
 def test_change_that_opens_a_new_question_asks_it_then_returns(applicant):
-    applicant.walk([("reason", "lost"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
+    applicant.walk([("reason", "damaged"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
                     ("needed_by", None), ("hardship", "no")])
 
     response = applicant.answer("residence_province", "440000", wizard_return="summary")
@@ -516,7 +518,7 @@ def test_future_birth_date_is_refused(applicant):
 
 
 def test_needed_by_may_be_left_empty_but_not_half_filled(applicant):
-    applicant.walk([("reason", "lost"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", [])])
+    applicant.walk([("reason", "damaged"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", [])])
 
     half = applicant.answer("needed_by", (str(today().year), "", ""))
     assert half.status_code == 200
@@ -586,7 +588,7 @@ def test_error_page_links_the_error_to_the_question(applicant):
 
 
 def test_progress_hint_counts_the_steps(applicant):
-    applicant.walk([("reason", "lost"), *HENAN_TO_ZHENGZHOU])
+    applicant.walk([("reason", "damaged"), *HENAN_TO_ZHENGZHOU])
 
     html = applicant.client.get("/apply/birth_date/").content.decode()
 
