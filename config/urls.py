@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from wizard.preview import admin_urls as preview_admin_urls
+
 ROBOTS = (
     "User-agent: *\n"
     # The counter's and the admins' pages are for signed-in staff; plans say noindex themselves.
@@ -19,7 +21,8 @@ def robots_txt(request):
 
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("admin/", admin.site.urls),
+    # A draft's preview (the applicant's wizard, in wizard.preview) is served among the admin's pages.
+    path("admin/", ([*preview_admin_urls(admin.site), *admin.site.get_urls()], "admin", admin.site.name)),
     path("staff/", include("staff.urls")),
     path("", include("wizard.urls")),
 ]

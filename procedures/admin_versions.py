@@ -1,6 +1,7 @@
 """The admin's version pages: publish, new draft and restore, history, diff, diagram,
-preview, the stale list, and export and import. Views only: the writes are in
-``services``, the reads in ``selectors``.
+the stale list, and export and import. Views only: the writes are in ``services``,
+the reads in ``selectors``. (A draft's preview runs the applicant's wizard, so it
+lives in ``wizard.preview``, wired among these pages by ``config.urls``.)
 """
 import datetime
 import json
@@ -12,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,6 @@ from . import exchange, selectors, services
 from .diagram import render_svg
 from .diff import diff_versions
 from .models import Procedure
-from .preview import PreviewWizard, start_preview
 
 CHANGE = "procedures.change_procedure"
 ADD = "procedures.add_procedure"
@@ -108,18 +108,14 @@ class VersionAdminMixin:
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
-        preview = wrap(PreviewWizard.entry_view())
         return [
             path("stale/", wrap(self.stale_view), name="procedures_procedure_stale"),
             path("export/", wrap(self.export_view), name="procedures_procedure_export"),
             path("import/", wrap(self.import_view), name="procedures_procedure_import"),
-            path("preview/", preview, name="procedures_procedure_preview"),
-            re_path(r"^preview/(?P<step>[a-z_]+)/$", preview, name="procedures_procedure_preview_step"),
             path("versions/<slug:slug>/", wrap(self.versions_view), name="procedures_procedure_versions"),
             path("diff/<int:old>/<int:new>/", wrap(self.diff_view), name="procedures_procedure_diff"),
             path("<int:pk>/publish/", wrap(self.publish_view), name="procedures_procedure_publish"),
             path("<int:pk>/new-draft/", wrap(self.new_draft_view), name="procedures_procedure_new_draft"),
-            path("<int:pk>/preview/", wrap(self.start_preview_view), name="procedures_procedure_start_preview"),
             path("<int:pk>/diagram.svg", wrap(self.diagram_view), name="procedures_procedure_diagram"),
             *super().get_urls(),
         ]
@@ -131,7 +127,7 @@ class VersionAdminMixin:
     def _context(self, request, **extra):
         return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
 
-    # --- publish, new draft, preview -----------------------------------------------------
+    # --- publish, new draft -----------------------------------------------------
 
     def publish_view(self, request, pk):
         self._require(request, CHANGE)
@@ -202,10 +198,6 @@ class VersionAdminMixin:
             messages.success(request, _("已把 v%(source)d 恢复为新草稿 v%(version)d，检查后发布即可。") % {
                 "version": draft.version, "source": source.version})
         return redirect("admin:procedures_procedure_change", draft.pk)
-
-    def start_preview_view(self, request, pk):
-        self._require(request, CHANGE)
-        return start_preview(request, get_object_or_404(Procedure, pk=pk))
 
     # --- history, diff, diagram ----------------------------------------------------------
 

@@ -195,8 +195,8 @@ class OverdueView(DeskAccessMixin, TemplateView):
 class WalkInWizard(DeskAccessMixin, ApplyWizard):
     """The applicant's wizard, answered at the counter on a walk-in applicant's behalf.
 
-    Its answers are kept apart from the member of staff's own (formtools keys
-    storage by class), and the plan records that staff made it, and who.
+    Its answers are kept apart from the member of staff's own (the wizard keys its
+    session state by class), and the plan records that staff made it, and who.
     """
 
     entry_url_name = "staff:walk_in"

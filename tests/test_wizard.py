@@ -9,8 +9,11 @@ import re
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from wizard import forms
 from wizard.models import Plan
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +31,14 @@ def in_days(days):
 
 
 class Applicant:
-    """A browser session on the wizard: knows the management-form prefix and posts steps."""
+    """A browser session on the wizard: knows the name of its hidden step field and posts steps."""
 
     def __init__(self, client, base="/apply/"):
         self.client = client
         self.base = base
         response = client.get(base, follow=True)
         assert response.status_code == 200
-        self.prefix = response.context["wizard"]["management_form"].prefix
+        self.prefix = response.context["wizard_prefix"]
 
     def post(self, step, fields=None, *, url_step=None, **extra):
         """POST one step as its page would; ``fields`` maps field names (without prefix) to values."""
@@ -66,8 +69,14 @@ class Applicant:
         return step_of(response) if response else None
 
     @property
-    def stored(self):
-        return self.client.session[SESSION_KEY]["step_data"]
+    def state(self):
+        """Return what the session keeps for the wizard."""
+        return self.client.session.get(SESSION_KEY, {})
+
+    @property
+    def answers(self):
+        """Return the stored answers, by question key."""
+        return self.state.get("answers", {})
 
 
 def step_of(response):
@@ -196,7 +205,7 @@ def test_full_journey_creates_a_plan(applicant):
         "needed_by": None, "hardship": False,
     }
     # The wizard starts afresh; the plan lives at its own address.
-    assert SESSION_KEY not in applicant.client.session or not applicant.stored
+    assert SESSION_KEY not in applicant.client.session
     assert step_of(applicant.client.get("/apply/summary/")) == "reason"
 
 
@@ -241,9 +250,12 @@ def test_back_keeps_unvalidated_input(applicant):
 def test_back_with_nothing_typed_stores_nothing(applicant):
     applicant.walk([("reason", "lost")])
 
+    before = applicant.state
+
     applicant.post("hukou_province", {}, wizard_goto_step="reason")
 
-    assert "hukou_province" not in applicant.stored
+    assert applicant.state == before
+    assert "hukou_province" not in applicant.state["typed"]
 
 
 def test_back_with_a_valid_choice_keeps_it(applicant):
@@ -258,14 +270,14 @@ def test_back_with_a_valid_choice_keeps_it(applicant):
 def test_changing_reason_drops_expiry_but_keeps_birth_date(applicant):
     applicant.walk([("reason", "expiring"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH),
                     ("card_expiry_date", in_days(40))])
-    assert "card_expiry_date" in applicant.stored
+    assert "card_expiry_date" in applicant.answers
 
     response = applicant.answer("reason", "lost")
 
     assert step_of(response) == "hukou_province"
-    assert "card_expiry_date" not in applicant.stored
-    assert applicant.stored["birth_date"]["birth_date-answer_0"] == ["1980"]
-    assert applicant.stored["residence_prefecture"]["residence_prefecture-answer"] == ["440300"]
+    assert "card_expiry_date" not in applicant.answers
+    assert applicant.answers["birth_date"] == "1980-05-06"
+    assert applicant.answers["residence_region"] == "440300"
 
 
 def test_changing_province_drops_a_prefecture_outside_it(applicant):
@@ -274,8 +286,8 @@ def test_changing_province_drops_a_prefecture_outside_it(applicant):
     response = applicant.answer("residence_province", "410000")
 
     assert step_of(response) == "residence_prefecture"
-    assert "residence_prefecture" not in applicant.stored
-    assert "birth_date" in applicant.stored
+    assert "residence_region" not in applicant.answers
+    assert "birth_date" in applicant.answers
 
 
 def test_changing_to_a_municipality_drops_the_prefecture(applicant):
@@ -284,7 +296,7 @@ def test_changing_to_a_municipality_drops_the_prefecture(applicant):
     response = applicant.answer("residence_province", "310000")
 
     assert step_of(response) == "birth_date"
-    assert "residence_prefecture" not in applicant.stored
+    assert applicant.answers["residence_region"] == "310000"
 
 
 def test_change_from_summary_returns_to_summary(applicant):
@@ -307,7 +319,7 @@ def test_changing_a_region_from_summary_offers_its_city_again(applicant):
 
     assert step_of(response) == "summary"
     assert "广东省广州市" in applicant.client.get("/apply/summary/").content.decode()
-    assert "delivery" not in applicant.stored  # Guangzhou offers no mail delivery
+    assert "delivery" not in applicant.answers  # Guangzhou offers no mail delivery
 
 
 def test_change_that_opens_a_new_question_asks_it_then_returns(applicant):
@@ -323,7 +335,7 @@ def test_change_that_opens_a_new_question_asks_it_then_returns(applicant):
     response = applicant.answer("delivery", "collect", wizard_return="summary")
 
     assert step_of(response) == "summary"
-    assert applicant.stored["needed_by"] and applicant.stored["hardship"]
+    assert "needed_by" in applicant.answers and "hardship" in applicant.answers
 
 
 def test_change_that_invalidates_a_later_answer_shows_it_with_its_error(applicant):
@@ -343,7 +355,7 @@ def test_reset_clears_everything(applicant):
     response = applicant.client.get("/apply/?reset=1")
 
     assert step_of(response) == "reason"
-    assert applicant.stored == {}
+    assert applicant.answers == {} and applicant.state["typed"] == {}
     page = applicant.client.get(response.url).content.decode()
     assert "已清除您填写的内容" in page
     assert "checked" not in page
@@ -377,6 +389,36 @@ def test_get_of_a_later_step_redirects_to_the_first_unanswered(applicant):
     assert applicant.client.get("/apply/reason/").status_code == 200
 
 
+def test_a_get_writes_nothing_to_the_session(applicant):
+    applicant.walk([("reason", "expiring"), *HENAN_TO_SHENZHEN])
+    before = applicant.state
+
+    with CaptureQueriesContext(connection) as captured:
+        for url in ("/apply/birth_date/", "/apply/reason/", "/apply/hardship/", "/apply/summary/", "/apply/"):
+            assert applicant.client.get(url).status_code in (200, 302)
+
+    assert [query["sql"] for query in captured if "django_session" in query["sql"]
+            and not query["sql"].startswith("SELECT")] == []
+    assert applicant.state == before
+
+
+def test_a_step_builds_only_its_own_form(applicant, monkeypatch):
+    applicant.walk(expiring_to_shenzhen()[:7])
+    built = []
+    original = forms.StepForm.__init__
+
+    def record(self, *args, step, **kwargs):
+        built.append(step)
+        original(self, *args, step=step, **kwargs)
+
+    monkeypatch.setattr(forms.StepForm, "__init__", record)
+    applicant.client.get("/apply/documents/")
+    applicant.answer("documents", ["old_card"])
+    applicant.client.get("/apply/has_photo_receipt/")
+
+    assert built == ["documents", "documents", "has_photo_receipt"]
+
+
 def test_step_that_no_longer_applies_redirects(applicant):
     applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH)])
 
@@ -402,7 +444,7 @@ def test_forged_post_of_a_later_step_is_refused(applicant):
     response = applicant.answer("hardship", "yes")
 
     assert step_of(response) == "hukou_province"
-    assert "hardship" not in applicant.stored
+    assert "hardship" not in applicant.answers
 
 
 def test_stored_answer_gone_stale_is_checked_again_before_a_plan(applicant):
@@ -410,9 +452,7 @@ def test_stored_answer_gone_stale_is_checked_again_before_a_plan(applicant):
     session = applicant.client.session
     # The card expired since the answer was given: "expiring" no longer fits.
     yesterday = in_days(-1)
-    session[SESSION_KEY]["step_data"]["card_expiry_date"] = {
-        "card_expiry_date-answer_0": [str(yesterday.year)], "card_expiry_date-answer_1": [str(yesterday.month)],
-        "card_expiry_date-answer_2": [str(yesterday.day)]}
+    session[SESSION_KEY]["answers"]["card_expiry_date"] = yesterday.isoformat()
     session.save()
 
     response = applicant.post("summary")
@@ -438,7 +478,7 @@ def test_done_rechecks_answers_with_questions(applicant, monkeypatch):
 
     assert step_of(response) == "birth_date"
     assert not Plan.objects.exists()
-    assert applicant.stored["hardship"]  # nothing was thrown away
+    assert "hardship" in applicant.answers  # nothing was thrown away
 
 
 # --- hostile and broken input ------------------------------------------------------

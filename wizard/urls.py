@@ -5,8 +5,8 @@ from . import plan_views, preferences, views
 app_name = "wizard"
 urlpatterns = [
     path("", views.StartView.as_view(), name="start"),
-    path("apply/", views.ApplyWizard.entry_view(), name="apply"),
-    re_path(r"^apply/(?P<step>[a-z_]+)/$", views.ApplyWizard.entry_view(), name="apply_step"),
+    path("apply/", views.ApplyWizard.as_view(), name="apply"),
+    re_path(r"^apply/(?P<step>[a-z_]+)/$", views.ApplyWizard.as_view(), name="apply_step"),
     path("text-size/", preferences.text_size, name="text_size"),
     path("plan/", plan_views.PlanLookupView.as_view(), name="plan_lookup"),
     path("plan/<str:code>/", plan_views.PlanView.as_view(), name="plan"),

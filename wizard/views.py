@@ -1,71 +1,85 @@
 """The applicant's pages: the start page and the question wizard.
 
-The wizard is django-formtools' ``NamedUrlSessionWizardView`` with a few hooks
-overridden so that no answer is lost and no step can be skipped:
+The wizard is one plain view over ``navigation``: a POST validates only the page
+it comes from and stores that page's cleaned answer in the session, by question
+key; every other request reads the stored answers and never builds another
+page's form. A GET of a page never writes the session. So that no answer is lost
+and no page is skipped:
 
-* which steps are asked comes from ``forms.walk`` over the raw stored data
-  (``questions.relevant_keys`` decides), so conditions never recurse;
-* "上一步" stores what was typed on the page without validating it;
-* after each step, stored answers that no longer apply are dropped;
+* "上一步" keeps what was typed on the page, without validating it;
+* a changed answer drops the answers that no longer apply and checks the later
+  ones again (``State.reclean``), leading to the first that no longer validates;
 * a "修改" link from the summary returns to the summary once nothing is missing;
-* any GET of a step not yet reachable, an expired session or a broken POST
-  leads back, with a message, to the first step that needs an answer;
-* ``done`` re-runs ``questions.clean_answers`` before a plan is created.
+* a page not yet reachable, an expired session or a broken POST leads back, with a
+  message, to the page that needs an answer;
+* a plan is made only once ``questions.clean_answers`` accepts every answer again.
 """
-import json
+import re
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import classproperty
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
-from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import NamedUrlSessionWizardView
 
 from procedures import questions
+from procedures.vocabulary import QuestionKind
 
-from .forms import (
-    FIRST_STEP_OF_KEY,
-    FORM_LIST,
-    FORMS,
-    PREFECTURE_OF,
-    QUESTION_STEPS,
-    SUMMARY,
-    PlaceChoices,
-    walk,
-)
+from .forms import FIELD, form_class, typed_anything
 from .models import Plan
+from .navigation import (
+    FIRST_STEP,
+    QUESTION_OF_STEP,
+    QUESTION_STEPS,
+    STEPS,
+    SUMMARY,
+    Position,
+    State,
+    city_step,
+    is_province_step,
+    prune,
+)
+from .places import PlaceChoices
 from .services import RegionLookup, plan_create
 
-RETURN_FIELD = "wizard_return"
-CHECK_KEY = "check_step"  # extra_data: show this step's stored errors on its next GET
-LAST_PLAN_KEY = "wizard_last_plan"  # session: the plan just made, for a second press of the button
+RETURN_FIELD = "wizard_return"  # posted from a page opened by a summary's "修改" link
+GOTO_FIELD = "wizard_goto_step"  # the "上一步" button
 
 
 class StartView(TemplateView):
     template_name = "wizard/start.html"
 
 
-def _asked(step):
-    def condition(wizard):
-        return step in wizard.progress().steps
-    return condition
-
-
-class ApplyWizard(NamedUrlSessionWizardView):
+class ApplyWizard(View):
     """One question a page; a summary; then a stored Plan with its own URL."""
 
-    form_list = FORM_LIST
-    condition_dict = {step: _asked(step) for step in QUESTION_STEPS}
     template_name = "wizard/step.html"
+    summary_template_name = "wizard/summary.html"
     entry_url_name = "wizard:apply"
     step_url_name = "wizard:apply_step"
     channel = Plan.Channel.WEB
 
-    @classmethod
-    def entry_view(cls):
-        return cls.as_view(url_name=cls.step_url_name, done_step_name="done")
+    @classproperty
+    def prefix(cls):
+        """Return the name this wizard's state and fields go by, from the class name (apply_wizard)."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+    @property
+    def session_key(self):
+        return f"wizard_{self.prefix}"
+
+    @property
+    def last_plan_key(self):
+        """Return the session key of the plan just made, for a second press of the summary's button."""
+        return f"wizard_{self.prefix}_last_plan"
+
+    @property
+    def step_field(self):
+        """Return the name of the hidden field saying which page a POST comes from."""
+        return f"{self.prefix}-current_step"
 
     def plan_creator(self):
         """Return the user recorded as having made the plan (nobody, for an applicant)."""
@@ -79,253 +93,247 @@ class ApplyWizard(NamedUrlSessionWizardView):
         """Return the procedures to answer against, or None for those live today (a preview overrides)."""
         return None
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
+    def dispatch(self, request, *args, **kwargs):
         self.today = timezone.localdate()
         self.regions = RegionLookup(self.today, self.catalogue())
         self.places = PlaceChoices(self.regions.snapshot)
-        self._progress = None
+        self.state = State.load(request.session.get(self.session_key))
+        return super().dispatch(request, *args, **kwargs)
 
-    def get_template_names(self):
-        if self.steps.current == SUMMARY:
-            return ["wizard/summary.html"]
-        return [self.template_name]
+    # --- state and redirects ---------------------------------------------------------
 
-    # --- state read from storage ---------------------------------------------------
+    def position(self):
+        return Position(self.state, regions=self.regions, places=self.places)
 
-    def _stored(self):
-        return self.storage.data[self.storage.step_data_key]
+    def save(self):
+        self.request.session[self.session_key] = self.state.dump()
 
-    def progress(self):
-        """Return the walk over the stored data, recomputed whenever that data changes."""
-        stored = self._stored()
-        signature = json.dumps(stored, sort_keys=True, default=str)
-        if self._progress is None or self._progress[0] != signature:
-            data = {step: self.storage.get_step_data(step) for step in stored}
-            result = walk(data, today=self.today, regions=self.regions, places=self.places)
-            self._progress = (signature, result)
-        return self._progress[1]
+    def step_url(self, step):
+        return reverse(self.step_url_name, kwargs={"step": step})
 
-    def answers_from_storage(self):
-        """Return the plain answers (question key -> cleaned value) given so far."""
-        return dict(self.progress().answers)
-
-    def _forget_form_list(self):
-        # formtools caches the form list per request; stored data changed under it.
-        self.__dict__.pop("_resolved_form_list", None)
-        self.__dict__.pop("_cache_signature", None)
-
-    def _prune(self):
-        """Drop stored answers that no longer apply (or name a place outside the chosen province)."""
-        progress = self.progress()
-        stored = self._stored()
-        for step in list(stored):
-            if step not in FORMS:
-                del stored[step]
-            elif step in progress.stale:
-                del stored[step]
-            elif step in QUESTION_STEPS and step not in progress.steps and step in progress.settled:
-                del stored[step]
-        self._forget_form_list()
-
-    def _resume_step(self):
-        progress = self.progress()
-        current = self.storage.current_step
-        if current and current != SUMMARY and progress.reachable(current):
-            return current
-        return progress.first_open
-
-    def _go(self, step, *, change=False, check=False, message=None, level=messages.INFO):
-        """Redirect to a step, optionally keeping "change" mode or showing its stored errors."""
-        self.storage.current_step = step
-        if check and self.storage.get_step_data(step):
-            self.storage.extra_data = {**self.storage.extra_data, CHECK_KEY: step}
+    def go(self, step, *, change=False, message=None, level=messages.INFO):
+        """Redirect to a page, optionally keeping "change" mode or with a message."""
         if message:
             messages.add_message(self.request, level, message)
-        url = self.get_step_url(step)
+        url = self.step_url(step)
         if change and step != SUMMARY:
             url += "?change=1"
         return redirect(url)
 
-    def _posted_step(self):
-        """Return the step named by the POST's management form, if it is a step of this wizard."""
-        management = ManagementForm(self.request.POST, prefix=self.prefix)
-        if not management.is_valid():
-            return None
-        step = management.cleaned_data["current_step"]
-        return step if step in self.get_form_list() else None
+    def resume(self, step, position):
+        """Return ``step`` if it may be shown, else the first page that needs an answer."""
+        return step if position.reachable(step) else position.first_open
 
-    def _restart(self, message):
-        self.storage.reset()
-        self._forget_form_list()
-        return self._go(self.steps.first, message=message)
+    def restart(self, message):
+        self.state = State()
+        self.save()
+        return self.go(FIRST_STEP, message=message)
 
-    # --- formtools hooks -----------------------------------------------------------
+    # --- GET ---------------------------------------------------------------------------
 
-    def get_form_kwargs(self, step=None):
-        step = step or self.steps.current
-        kwargs = {"step": step, "today": self.today, "regions": self.regions, "places": self.places}
-        kwargs.update(self.progress().context.get(step, {}))
-        return kwargs
-
-    def get_form_initial(self, step):
-        """Show what was stored for a step (valid or not) without validating it."""
-        data = self.storage.get_step_data(step)
-        if not data:
-            return {}
-        form = FORMS[step](data=data, prefix=self.get_form_prefix(step), **self.get_form_kwargs(step))
-        return {name: form[name].data for name in form.fields}
-
-    def process_step(self, form):
-        """Store only this step's own fields (not the CSRF token or the management form)."""
-        prefix = f"{form.prefix}-"
-        return {name: form.data.getlist(name) for name in form.data if name.startswith(prefix)}
-
-    def get(self, request, *args, **kwargs):
-        step = kwargs.get("step")
+    def get(self, request, step=None):
         if step is None:
             if "reset" in request.GET:
-                return self._restart(_("已清除您填写的内容，可以重新开始。"))
-            return self._go(self._resume_step())
-        progress = self.progress()
-        if step == self.done_step_name or not progress.reachable(step):
-            return self._go(progress.first_open)
-        self.storage.current_step = step
-        extra = dict(self.storage.extra_data)
-        if extra.pop(CHECK_KEY, None) == step:
-            self.storage.extra_data = extra
-            form = self.get_form(step, data=self.storage.get_step_data(step))
-            form.is_valid()
-        else:
-            form = self.get_form(step)
-        return self.render(form)
+                return self.restart(_("已清除您填写的内容，可以重新开始。"))
+            if self.session_key not in request.session:
+                # The wizard starts here; a POST without this state comes from an expired session.
+                self.save()
+            return self.go(self.position().first_open)
+        position = self.position()
+        if not position.reachable(step):
+            return self.go(position.first_open)
+        if step == SUMMARY:
+            return self.render_summary(position)
+        return self.render_step(step, position, self.shown_form(step, position))
 
-    def post(self, *args, **kwargs):
-        if self.storage.current_step is None:
-            last_plan = self.request.session.get(f"{self.prefix}_{LAST_PLAN_KEY}")
-            if last_plan and self.request.POST.get(f"{self.prefix}-current_step") == SUMMARY:
-                # The summary's button pressed twice: show the plan the first press made.
-                return redirect(self.plan_url(last_plan))
-            return self._restart(_("为保护您的信息，长时间未操作后需要重新开始。"))
-        step = self._posted_step()
-        progress = self.progress()
-        goto = self.request.POST.get("wizard_goto_step")
-        if goto:
-            if goto in self.get_form_list() and progress.reachable(goto):
-                return self.render_goto_step(goto)
-            return self._go(self._resume_step())
-        if step is None:
-            return self._go(self._resume_step(), message=_("没有收到这一页的回答，请再填一次。"),
-                            level=messages.WARNING)
-        if not progress.reachable(step):
-            target = progress.first_open
-            message = _("请检查这一步的回答。") if target in progress.invalid else _("请先回答这个问题。")
-            return self._go(target, check=True, message=message, level=messages.WARNING)
-        return super().post(*args, **kwargs)
+    def get_form(self, step, **kwargs):
+        """Return the form of a page, with the answers before its question."""
+        key = QUESTION_OF_STEP[step].key
+        keys = questions.KEYS
+        before = {k: v for k, v in self.state.values().items() if keys.index(k) < keys.index(key)}
+        return form_class(step)(step=step, answers=before, today=self.today, regions=self.regions,
+                                places=self.places, province=self.state.provinces.get(key), **kwargs)
 
-    def render_goto_step(self, goto_step, **kwargs):
-        """Go to another step, keeping what was typed on this page without validating it."""
-        step = self._posted_step()
-        if step and step != SUMMARY and self.progress().reachable(step):
-            prefix = f"{self.get_form_prefix(step)}-"
-            typed = {name: self.request.POST.getlist(name) for name in self.request.POST
-                     if name.startswith(prefix)}
-            typed_anything = any(value.strip() for values in typed.values() for value in values)
-            if typed_anything or self.storage.get_step_data(step) is not None:
-                self.storage.set_step_data(step, typed)
-                self._forget_form_list()
-        return self._go(goto_step)
+    def shown_form(self, step, position):
+        """Return a page's form showing what was typed or stored there; a stored answer gone wrong, with its error."""
+        state, key, form = self.state, QUESTION_OF_STEP[step].key, form_class(step)
+        if step in state.typed:
+            return self.get_form(step, initial={FIELD: state.typed[step]})
+        if not position.holds_answer(step):
+            return self.get_form(step, initial={FIELD: state.provinces.get(key)})
+        if key in state.rejected:
+            shown = self.get_form(step, data=form.data_for(step, state.rejected[key]))
+            shown.is_valid()  # only to show the error
+            return shown
+        return self.get_form(step, initial={FIELD: form.shown(state.answers.get(key))})
 
-    def render_next_step(self, form, **kwargs):
-        self._prune()
-        progress = self.progress()
-        current = self.steps.current
-        if self.request.POST.get(RETURN_FIELD) == SUMMARY:
-            target = progress.next_open_after(current)
-            # Someone changing a region may want another city in the same province.
-            if PREFECTURE_OF.get(current) in progress.steps:
-                target = PREFECTURE_OF[current]
-            return self._go(target, change=True, check=target in progress.invalid)
-        steps = progress.all_steps
-        target = steps[steps.index(current) + 1] if current in steps else progress.first_open
-        return self._go(target, check=target in progress.invalid)
-
-    def render_done(self, form, **kwargs):
-        """Revalidate every step from storage, then create the plan (only on the summary's POST)."""
-        self._prune()
-        progress = self.progress()
-        if self.request.method != "POST" or not progress.complete:
-            return self._go(progress.first_open, check=True)
-        final_forms = {}
-        for step in self.get_form_list():
-            form_obj = self.get_form(step, data=self.storage.get_step_data(step),
-                                     files=self.storage.get_step_files(step))
-            if not form_obj.is_valid():
-                return self.render_revalidation_failure(step, form_obj, **kwargs)
-            final_forms[step] = form_obj
-        return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
-
-    def render_revalidation_failure(self, step, form, **kwargs):
-        return self._go(step, check=True, message=_("请检查这一步的回答。"), level=messages.WARNING)
-
-    def done(self, form_list, **kwargs):
-        answers, problems = questions.clean_answers(
-            self.answers_from_storage(), today=self.today, regions=self.regions)
-        if problems:
-            key, _message = problems[0]
-            step = FIRST_STEP_OF_KEY.get(key, self.steps.first)
-            return self._go(step, check=True, message=_("请检查这一步的回答。"), level=messages.WARNING)
-        plan = plan_create(answers=answers, today=self.today, channel=self.channel,
-                           created_by=self.plan_creator())
-        self.storage.reset()
-        self.request.session[f"{self.prefix}_{LAST_PLAN_KEY}"] = plan.code
-        return redirect(self.plan_url(plan.code))
-
-    # --- template context ----------------------------------------------------------
-
-    def get_context_data(self, form, **kwargs):
-        context = super().get_context_data(form=form, **kwargs)
-        context.pop(CHECK_KEY, None)
-        progress = self.progress()
-        steps = progress.all_steps
-        current = self.steps.current
+    def get_context_data(self, *, step, position, **kwargs):
+        steps = position.all_steps
         change = self.request.GET.get("change") == "1" or self.request.POST.get(RETURN_FIELD) == SUMMARY
-        context.update(
-            step_number=steps.index(current) + 1 if current in steps else 1,
-            step_total=len(steps),
-            step_total_exact=progress.complete,
-            change_mode=change and current != SUMMARY,
-            return_field=RETURN_FIELD,
-            prev_step=self.steps.prev,
-            wizard_entry_url=reverse(self.entry_url_name),
-        )
-        if current == SUMMARY:
-            context["rows"] = self.summary_rows(progress)
-        return context
+        return {
+            "step": step,
+            "step_field": self.step_field,
+            "wizard_prefix": self.prefix,
+            "form_action": self.step_url(step),
+            "step_number": steps.index(step) + 1,
+            "step_total": len(steps),
+            "step_total_exact": position.complete,
+            "change_mode": change and step != SUMMARY,
+            "return_field": RETURN_FIELD,
+            "goto_field": GOTO_FIELD,
+            "prev_step": position.before(step),
+            "wizard_entry_url": reverse(self.entry_url_name),
+            **kwargs,
+        }
 
-    def summary_rows(self, progress):
+    def render_step(self, step, position, form):
+        context = self.get_context_data(form=form, step=step, position=position)
+        return render(self.request, self.template_name, context)
+
+    def render_summary(self, position):
+        context = self.get_context_data(form=None, step=SUMMARY, position=position,
+                                        rows=self.summary_rows(position))
+        return render(self.request, self.summary_template_name, context)
+
+    def summary_rows(self, position):
         """Return (question, shown value, change URL) for every answer, in question order."""
+        answers = self.state.values()
         rows = []
-        for key in questions.relevant_keys(progress.answers, self.regions):
-            if key not in progress.answers:
-                continue
-            question = questions.BY_KEY[key]
-            url = self.get_step_url(FIRST_STEP_OF_KEY[key]) + "?change=1"
-            rows.append((question.label, self.show_value(key, progress.answers[key]), url))
+        for key in position.relevant:
+            if key in answers:
+                question = questions.BY_KEY[key]
+                url = self.step_url(question.steps[0]) + "?change=1"
+                rows.append((question.label, self.show_value(question, answers[key]), url))
         return rows
 
-    def show_value(self, key, value):
-        question = questions.BY_KEY[key]
-        if question.kind == "region":
+    def show_value(self, question, value):
+        if question.kind == QuestionKind.REGION:
             info = self.regions(value)
             return info.input_name if info else value
-        if question.kind == "date":
+        if question.kind == QuestionKind.DATE:
             if value is None:
                 return _("没有急用的日期")
             return _("%(year)s年%(month)s月%(day)s日") % {"year": value.year, "month": value.month, "day": value.day}
-        if question.kind == "yes_no":
+        if question.kind == QuestionKind.YES_NO:
             return _("是") if value else _("否")
-        if question.kind == "multi":
-            return "、".join(str(questions.choice_label(key, item)) for item in value) or _("都没有")
-        return questions.choice_label(key, value)
+        if question.kind == QuestionKind.MULTI:
+            return "、".join(str(question.label_of(item)) for item in value) or _("都没有")
+        return question.label_of(value)
 
+    # --- POST --------------------------------------------------------------------------
+
+    def post(self, request, step=None):
+        # The hidden field names the page, whatever the URL says.
+        posted = request.POST.get(self.step_field)
+        posted = posted if posted in STEPS else None
+        if self.session_key not in request.session and posted != FIRST_STEP:
+            last_plan = request.session.get(self.last_plan_key)
+            if last_plan and posted == SUMMARY:
+                # The summary's button pressed twice: show the plan the first press made.
+                return redirect(self.plan_url(last_plan))
+            return self.restart(_("为保护您的信息，长时间未操作后需要重新开始。"))
+        position = self.position()
+        goto = request.POST.get(GOTO_FIELD)
+        if goto:
+            return self.go_back(goto, posted, position)
+        if posted is None:
+            return self.go(self.resume(step, position), message=_("没有收到这一页的回答，请再填一次。"),
+                           level=messages.WARNING)
+        if not position.reachable(posted):
+            target = position.first_open
+            message = _("请检查这一步的回答。") if position.rejected(target) else _("请先回答这个问题。")
+            return self.go(target, message=message, level=messages.WARNING)
+        if posted == SUMMARY:
+            return self.finish()
+        return self.answer(posted, position)
+
+    def go_back(self, goto, posted, position):
+        """Go to another page, keeping what was typed on this one without validating it."""
+        if posted in QUESTION_STEPS and position.reachable(posted) and self.keep_typed(posted, position):
+            self.save()
+            position = self.position()
+        return self.go(self.resume(goto, position))
+
+    def keep_typed(self, step, position):
+        """Keep what was typed on a page (it stands in for the page's answer); return whether anything changed.
+
+        Input that is valid and the same as the stored answer changes nothing.
+        """
+        state = self.state
+        form = self.get_form(step, data=self.request.POST)
+        key = form.key
+        typed = form.typed()
+        if position.holds_answer(step):
+            stored = key in state.answers or key in state.rejected
+            same = form.is_valid() and key in state.answers and state.answers[key] == self.to_json(form)
+        else:
+            stored = key in state.provinces
+            same = form.is_valid() and state.provinces.get(key) == form.cleaned_answer
+        if same:
+            if step not in state.typed:
+                return False
+            del state.typed[step]
+            return True
+        if not (typed_anything(typed) or stored or step in state.typed):
+            return False
+        state.typed[step] = typed
+        state.answers.pop(key, None)
+        state.rejected.pop(key, None)
+        if not position.holds_answer(step):
+            state.provinces.pop(key, None)
+        return True
+
+    @staticmethod
+    def to_json(form):
+        return questions.to_json({form.key: form.cleaned_answer})[form.key]
+
+    def answer(self, step, position):
+        """Validate a page; store its answer and go on, or show it again with its error."""
+        form = self.get_form(step, data=self.request.POST)
+        if not form.is_valid():
+            return self.render_step(step, position, form)
+        if self.store(step, form):
+            self.state.reclean(form.key, today=self.today, regions=self.regions)
+        position = prune(self.state, regions=self.regions, places=self.places)
+        self.save()
+        if self.request.POST.get(RETURN_FIELD) == SUMMARY:
+            city = city_step(form.question)
+            # Someone changing a region may want another city in the same province.
+            target = city if is_province_step(step) and city in position.steps else position.open_after(step)
+            return self.go(target, change=True)
+        return self.go(position.after(step))
+
+    def store(self, step, form):
+        """Store a page's valid answer; return whether the question's answer changed."""
+        state, key, value = self.state, form.key, self.to_json(form)
+        state.typed.pop(step, None)
+        if is_province_step(step):
+            moved = state.provinces.get(key) != value
+            state.provinces[key] = value
+            if self.places.has_prefectures(value):
+                if moved:  # the city chosen before lies in another province
+                    state.answers.pop(key, None)
+                    state.rejected.pop(key, None)
+                return moved
+        changed = key not in state.answers or state.answers[key] != value
+        state.answers[key] = value
+        state.rejected.pop(key, None)
+        return changed
+
+    def finish(self):
+        """Check every answer again with ``questions``, then make the plan."""
+        answers, problems = questions.clean_answers(self.state.values(), today=self.today, regions=self.regions)
+        if problems:
+            for key, _message in problems:
+                if key in self.state.answers:
+                    self.state.rejected[key] = self.state.answers.pop(key)
+            self.save()
+            return self.go(self.position().first_open, message=_("请检查这一步的回答。"), level=messages.WARNING)
+        return self.done(answers)
+
+    def done(self, answers):
+        """Store the plan for accepted answers, forget the answers and show the plan."""
+        plan = plan_create(answers=answers, today=self.today, channel=self.channel, created_by=self.plan_creator())
+        del self.request.session[self.session_key]
+        self.request.session[self.last_plan_key] = plan.code
+        return redirect(self.plan_url(plan.code))

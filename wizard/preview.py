@@ -1,29 +1,36 @@
 """Preview a draft: the applicant's wizard, answered against a catalogue where the draft is live.
 
-Nothing is stored: the plan is computed and shown on a page of its own, marked as
-a preview, and the answers stay in the (admin's) session so they can be changed
-and the draft edited and previewed again.
+Nothing is stored: the plan is computed and shown on the applicant's plan page,
+under a banner saying it is a preview, and the answers stay in the (admin's)
+session so they can be changed and the draft edited and previewed again. The
+pages live among the admin's (``admin_urls``), under its sign-in.
 """
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, re_path, reverse
 from django.utils.translation import gettext as _
 
-from wizard.services import compute_plan
-from wizard.views import ApplyWizard
+from procedures import engine, questions
+from procedures.models import Procedure
+from procedures.selectors import load_catalogue
 
-from . import engine, questions
-from .models import Procedure
-from .selectors import load_catalogue
+from .models import Plan
+from .navigation import SUMMARY
+from .plan_views import plan_context
+from .services import compute_plan
+from .views import ApplyWizard
 
 PREVIEW_SESSION_KEY = "procedures_preview_draft"
 PREVIEW_PERMISSION = "procedures.change_procedure"
 
 
-def start_preview(request, procedure):
+def start_preview(request, pk):
     """Remember which draft the admin previews; return the wizard's first page."""
+    if not request.user.has_perm(PREVIEW_PERMISSION):
+        raise PermissionDenied
+    procedure = get_object_or_404(Procedure, pk=pk)
     request.session[PREVIEW_SESSION_KEY] = procedure.pk
     messages.info(request, _("正在预览 %(procedure)s：按草稿内容计算，不会保存办事计划。") % {"procedure": procedure})
     return redirect(reverse("admin:procedures_procedure_preview") + "?reset=1")
@@ -59,36 +66,44 @@ class PreviewWizard(ApplyWizard):
             return redirect("admin:procedures_procedure_changelist")
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, form, **kwargs):
-        context = super().get_context_data(form=form, **kwargs)
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         context["preview_procedure"] = self.draft()
         return context
 
-    def done(self, form_list, **kwargs):
-        answers, problems = questions.clean_answers(
-            self.answers_from_storage(), today=self.today, regions=self.regions)
-        if problems:  # the applicant's wizard sends the person back to the step in question
-            return super().done(form_list, **kwargs)
+    def done(self, answers):
+        """Show the plan the draft gives for these answers, as the applicant would see it; store nothing."""
         draft = self.draft()
         links = {
             "draft": draft,
-            "summary_url": self.get_step_url(self.steps.last),
+            "summary_url": self.step_url(SUMMARY),
             "draft_url": reverse("admin:procedures_procedure_change", args=[draft.pk]),
         }
         try:
-            plan, result = compute_plan(
-                answers, today=self.today, regions=self.regions, catalogue=self.catalogue())
+            plan, result = compute_plan(answers, today=self.today, regions=self.regions, catalogue=self.catalogue())
         except engine.EngineError as error:
             # A draft is allowed to be broken while it is edited; say what the engine met and
             # send the admin to the checks, keeping the answers for the next preview.
-            return render(self.request, "admin/procedures/procedure/preview_error.html", {
+            return render(self.request, "wizard/preview_error.html", {
                 **links, "error": str(error),
                 "publish_url": reverse("admin:procedures_procedure_publish", args=[draft.pk]),
             })
-        return render(self.request, "admin/procedures/procedure/preview_plan.html", {
-            **links,
-            "result": result,
-            "answers": questions.to_json(answers),
-            "uses_draft": plan.procedure == draft.slug or any(
-                step.procedure == draft.slug for step in plan.steps),
+        unsaved = Plan(answers=questions.to_json(answers), result=result, procedure_slug=plan.procedure,
+                       procedure_version=plan.procedure_version, outcome=plan.outcome, computed_for=self.today,
+                       channel=self.channel)
+        return render(self.request, "wizard/preview_plan.html", {
+            **plan_context(self.request, unsaved), **links,
+            "uses_draft": plan.procedure == draft.slug or any(step.procedure == draft.slug for step in plan.steps),
         })
+
+
+def admin_urls(site):
+    """Return the preview's URL patterns, to be served among the admin ``site``'s own (and named like them)."""
+    wizard = site.admin_view(PreviewWizard.as_view())
+    opts = Procedure._meta
+    base = f"{opts.app_label}/{opts.model_name}"
+    return [
+        path(f"{base}/preview/", wizard, name="procedures_procedure_preview"),
+        re_path(rf"^{base}/preview/(?P<step>[a-z_]+)/$", wizard, name="procedures_procedure_preview_step"),
+        path(f"{base}/<int:pk>/preview/", site.admin_view(start_preview), name="procedures_procedure_start_preview"),
+    ]
