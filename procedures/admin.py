@@ -28,6 +28,7 @@ from .admin_inlines import (
 from .admin_versions import VersionAdminMixin
 from .describe import describe_condition
 from .diagram import render_svg
+from .engine import EngineError
 from .facts import FACTS, PHASE_OF_MODEL
 from .models import CalendarDay, CalendarYear, Procedure, Region, RegionRule
 from .validation import check_procedure
@@ -44,7 +45,9 @@ FACT_TYPE_LABELS = {
 
 def _facts_table():
     """Return one row per fact: name, label, type, choices and where it may be used."""
-    models = [apps.get_model("procedures", name) for name in PHASE_OF_MODEL]
+    # Questions name facts too, but an admin edits conditions on the models only.
+    registry = apps.get_app_config("procedures").models
+    models = [registry[name] for name in PHASE_OF_MODEL if name in registry]
     rows = []
     for fact in FACTS.values():
         usable = [model for model in models if fact.phase <= PHASE_OF_MODEL[model._meta.model_name]]
@@ -153,14 +156,26 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
         if obj is not None and obj.pk:
             context["version_standing"] = selectors.VERSION_STATUS_LABELS[selectors.version_status(obj)]
             context["open_draft"] = None if obj.is_draft else services.open_draft(obj.slug)
-            context["diagram_svg"] = render_svg(selectors.compiled(obj))
-            context["transition_words"] = [
-                {"label": t.label, "source": t.source, "target": t.target, "kind": t.kind,
-                 "words": describe_condition(t.condition)}
-                for state in selectors.compiled(obj).states
-                for t in selectors.compiled(obj).outgoing.get(state.code, ())]
+            context.update(self._graph_context(obj))
             context["can_publish"] = obj.is_draft and request.user.has_perm("procedures.change_procedure")
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _graph_context(obj):
+        """Return the diagram and the transitions in words, or neither for a version that does not compile."""
+        try:
+            graph = selectors.compiled(obj)
+        except EngineError:
+            # A version saved around the validators (an old one, after a fact was removed); the checks say why.
+            return {"diagram_svg": None, "transition_words": []}
+        return {
+            "diagram_svg": render_svg(graph),
+            "transition_words": [
+                {"label": t.label, "source": t.source, "target": t.target, "kind": t.kind,
+                 "words": describe_condition(t.condition)}
+                for state in graph.states
+                for t in graph.outgoing.get(state.code, ())],
+        }
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
