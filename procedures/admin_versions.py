@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from . import exchange, selectors, services
 from .diagram import render_svg
 from .diff import diff_versions
+from .engine import EngineError
 from .models import Procedure
 
 CHANGE = "procedures.change_procedure"
@@ -235,7 +236,11 @@ class VersionAdminMixin:
     def diagram_view(self, request, pk):
         self._require(request, VIEW)
         procedure = get_object_or_404(Procedure, pk=pk)
-        return HttpResponse(render_svg(selectors.compiled(procedure)), content_type="image/svg+xml; charset=utf-8")
+        try:
+            graph = selectors.compiled(procedure)
+        except EngineError as error:  # saved around the validators; its change page lists the checks
+            raise Http404(str(error)) from error
+        return HttpResponse(render_svg(graph), content_type="image/svg+xml; charset=utf-8")
 
     # --- stale, export, import -----------------------------------------------------------
 

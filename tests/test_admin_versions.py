@@ -217,6 +217,19 @@ def test_restoring_a_version_that_no_longer_validates_lists_the_problems(admin_c
     assert Procedure.objects.filter(slug=live_renewal.slug).count() == 1
 
 
+def test_a_version_that_no_longer_compiles_shows_its_checks_and_no_diagram(admin_client, live_renewal):
+    Fee.objects.filter(procedure=live_renewal, code="renewal").update(
+        condition={"fact": "no_such_fact", "op": "eq", "value": True})
+
+    page = admin_client.get(reverse("admin:procedures_procedure_change", args=[live_renewal.pk]))
+    diagram = admin_client.get(reverse("admin:procedures_procedure_diagram", args=[live_renewal.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "procedures.E005" in html and 'id="procedure-diagram"' not in html
+    assert diagram.status_code == 404
+
+
 @pytest.mark.parametrize(("query", "words"), [
     pytest.param({"old": "-1", "new": "{new}"}, "找不到要比较的版本 -1", id="negative"),
     pytest.param({"old": "abc", "new": "{new}"}, "找不到要比较的版本 abc", id="not-a-number"),
