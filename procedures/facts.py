@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .parts import PARTS
 from .phases import ANSWER, DERIVED, TIMELINE, WINDOW
 from .questions import QUESTIONS
+from .vocabulary import RegionTopic
 
 
 @dataclass(frozen=True)
@@ -25,22 +26,36 @@ class Fact:
     choices: tuple = ()
 
 
+# What each kind of region rule tells a condition: (topic, flag fact, days fact), with their labels.
+# A flag is true where the rule applies; the days fact carries the rule's number of days.
+REGION_RULE_FACTS = (
+    (RegionTopic.PHOTO_RECEIPT, ("photo_receipt_required", _("需要照片回执")),
+     ("photo_receipt_validity_days", _("照片回执有效天数"))),
+    (RegionTopic.PROMISE_CROSS_REGION, None, ("promised_days_cross_region", _("承诺的异地办证时限"))),
+    (RegionTopic.PROMISE_LOCAL, None, ("promised_days_local", _("承诺的本地办证时限"))),
+    (RegionTopic.MAIL_DELIVERY, ("mail_delivery", _("提供邮寄送证")), None),
+    (RegionTopic.YRD_PILOT, ("yrd_pilot", _("属长三角临时身份证试点")), None),
+    (RegionTopic.NOT_APPLICABLE, ("not_applicable", _("不签发居民身份证")), None),
+    (RegionTopic.REMOTE_AREA, ("remote_area", _("属交通不便地区")), None),
+    (RegionTopic.PHOTO_RECEIPT_ACCEPTED, ("photo_receipt_accepted", _("接受照片回执")), None),
+    (RegionTopic.COUNTER_PHOTO, ("counter_photo", _("受理点现场拍照")), None),
+    (RegionTopic.PROVINCE_WIDE, ("province_wide", _("省内通办（本省户籍可在省内任一受理点办理）")), None),
+    (RegionTopic.CITY_WIDE, ("city_wide", _("市内通办（本市户籍可在市内任一受理点办理）")), None),
+    (RegionTopic.WEEKEND_SERVICE, ("weekend_service", _("周末也受理")), None),
+    (RegionTopic.PROXY_COLLECTION, ("proxy_collection", _("可由他人代领新证")), None),
+)
+
+
 def _region_facts(prefix, where, phase=DERIVED):
-    facts = [
-        Fact(f"{prefix}.province", "str", format_lazy(_("{where}所在省级行政区代码"), where=where), DERIVED),
-        Fact(f"{prefix}.photo_receipt_required", "bool", format_lazy(_("{where}需要照片回执"), where=where), DERIVED),
-        Fact(f"{prefix}.photo_receipt_validity_days", "int",
-             format_lazy(_("{where}照片回执有效天数"), where=where), DERIVED),
-        Fact(f"{prefix}.promised_days_cross_region", "int",
-             format_lazy(_("{where}承诺的异地办证时限"), where=where), DERIVED),
-        Fact(f"{prefix}.promised_days_local", "int",
-             format_lazy(_("{where}承诺的本地办证时限"), where=where), DERIVED),
-        Fact(f"{prefix}.mail_delivery", "bool", format_lazy(_("{where}提供邮寄送证"), where=where), DERIVED),
-        Fact(f"{prefix}.yrd_pilot", "bool", format_lazy(_("{where}属长三角临时身份证试点"), where=where), DERIVED),
-        Fact(f"{prefix}.not_applicable", "bool", format_lazy(_("{where}不签发居民身份证"), where=where), DERIVED),
-        Fact(f"{prefix}.remote_area", "bool", format_lazy(_("{where}属交通不便地区"), where=where), DERIVED),
-    ]
-    return [Fact(f.name, f.type, f.label, phase) for f in facts]
+    facts = [Fact(f"{prefix}.province", "str", format_lazy(_("{where}所在省级行政区代码"), where=where), phase)]
+    for _topic, flag, days in REGION_RULE_FACTS:
+        if flag:
+            facts.append(Fact(f"{prefix}.{flag[0]}", "bool", format_lazy("{where}{what}", where=where, what=flag[1]),
+                              phase))
+        if days:
+            facts.append(Fact(f"{prefix}.{days[0]}", "int", format_lazy("{where}{what}", where=where, what=days[1]),
+                              phase))
+    return facts
 
 
 FACTS = {

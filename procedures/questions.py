@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import conditions
 from .vocabulary import Delivery, HeldDocument, QuestionKind, Reason
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
@@ -78,6 +77,9 @@ class Question:
     @functools.cached_property
     def relevant(self):
         """Return the compiled relevance test (facts -> bool)."""
+        # Imported here: the fact vocabulary that conditions check against is built from QUESTIONS.
+        from . import conditions
+
         return conditions.compile_condition(self.relevant_when or {})
 
 

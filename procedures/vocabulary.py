@@ -120,6 +120,12 @@ class RegionTopic(models.TextChoices):
     YRD_PILOT = "yrd_pilot", _("长三角临时身份证试点")
     NOT_APPLICABLE = "not_applicable", _("不签发居民身份证")
     REMOTE_AREA = "remote_area", _("交通不便地区（法定时限可延长）")
+    PHOTO_RECEIPT_ACCEPTED = "photo_receipt_accepted", _("接受照片回执（不是必须）")
+    COUNTER_PHOTO = "counter_photo", _("受理点现场拍照")
+    PROVINCE_WIDE = "province_wide", _("省内通办：本省户籍可在省内任一受理点办理")
+    CITY_WIDE = "city_wide", _("市内通办：本市户籍可在市内任一受理点办理")
+    WEEKEND_SERVICE = "weekend_service", _("周末也受理")
+    PROXY_COLLECTION = "proxy_collection", _("可由他人代领新证")
 
 
 class CalendarDayKind(models.TextChoices):

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ..vocabulary import RegionTopic
+from ..facts import REGION_RULE_FACTS
 from .plan import PlaceRef, Provenance
 
 
@@ -54,15 +54,7 @@ class RegionInfo:
 
 
 # The facts each topic gives a condition: (flag fact, number-of-days fact).
-RULE_FACTS = {
-    RegionTopic.PHOTO_RECEIPT: ("photo_receipt_required", "photo_receipt_validity_days"),
-    RegionTopic.PROMISE_CROSS_REGION: (None, "promised_days_cross_region"),
-    RegionTopic.PROMISE_LOCAL: (None, "promised_days_local"),
-    RegionTopic.MAIL_DELIVERY: ("mail_delivery", None),
-    RegionTopic.YRD_PILOT: ("yrd_pilot", None),
-    RegionTopic.NOT_APPLICABLE: ("not_applicable", None),
-    RegionTopic.REMOTE_AREA: ("remote_area", None),
-}
+RULE_FACTS = {topic: (flag and flag[0], days and days[0]) for topic, flag, days in REGION_RULE_FACTS}
 
 
 def region_facts(prefix, region):
