@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from procedures.admin_report import admin_urls as report_admin_urls
 from wizard.preview import admin_urls as preview_admin_urls
 
 ROBOTS = (
@@ -21,8 +22,10 @@ def robots_txt(request):
 
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
-    # A draft's preview (the applicant's wizard, in wizard.preview) is served among the admin's pages.
-    path("admin/", ([*preview_admin_urls(admin.site), *admin.site.get_urls()], "admin", admin.site.name)),
+    # A draft's preview (the applicant's wizard, in wizard.preview) and the content report are served
+    # among the admin's pages.
+    path("admin/", ([*preview_admin_urls(admin.site), *report_admin_urls(admin.site), *admin.site.get_urls()],
+                    "admin", admin.site.name)),
     path("staff/", include("staff.urls")),
     path("", include("wizard.urls")),
 ]
