@@ -42,6 +42,28 @@ class WorkingCalendar:
             return False
         return day.weekday() < 5
 
+    def is_open(self, day, *, weekends=False):
+        """Return True if an office is open on ``day``: a working day, or a weekend day where it opens then."""
+        if self.is_working_day(day):
+            return True
+        return weekends and day.weekday() >= 5 and day not in self.holidays
+
+    def next_open(self, day, *, weekends=False):
+        """Return ``day`` if an office is open then, else the next day it is."""
+        for _step in range(MAX_STEP_DAYS):
+            if self.is_open(day, weekends=weekends):
+                return day
+            day += datetime.timedelta(days=1)
+        return day
+
+    def previous_open(self, day, *, weekends=False):
+        """Return ``day`` if an office is open then, else the last day before it that it is."""
+        for _step in range(MAX_STEP_DAYS):
+            if self.is_open(day, weekends=weekends):
+                return day
+            day -= datetime.timedelta(days=1)
+        return day
+
     def add_working_days(self, start, count):
         """Return the ``count``-th working day after ``start`` (``start`` itself not counted)."""
         day, complete, remaining = start, True, count

@@ -77,6 +77,7 @@ FACTS = {
         # Whether a fee waiver could apply if the person answered "yes" to what its condition asks.
         Fact("fee_waiver_possible", "bool", _("可能减免工本费"), WINDOW),
         Fact("card_ready_by", "date", _("预计可领证日期"), TIMELINE),
+        Fact("card_issued_by", "date", _("预计最迟签发日期"), TIMELINE),
         Fact("needed_before_ready", "bool", _("需要证件的日期早于预计领证日"), TIMELINE),
         Fact("old_card_valid_when_needed", "bool", _("需要用证那天旧证仍在有效期内"), TIMELINE),
         Fact("calendar_incomplete", "bool", _("节假日安排尚未公布"), TIMELINE),

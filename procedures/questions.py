@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .calendar import add_years
 from .vocabulary import Delivery, HeldDocument, QuestionKind, Reason
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 # Cards issued under the 2004 law; anything before 1984 (first-generation cards) is a typo.
 EARLIEST_EXPIRY = datetime.date(1984, 1, 1)
 LONGEST_VALIDITY_YEARS = 20
+OLDEST_AGE = 120  # a birth date further back is taken for a typo
 FURTHEST_NEEDED_BY_DAYS = 2 * 366
 
 # The fact type a condition sees for each kind of question.
@@ -54,6 +56,8 @@ class Question:
     relevant_when: dict | None = None  # a condition; None: always asked
     fact_label: str = ""  # how admins see the answer in a condition
     cleaner: object = None  # (value, answers, today, regions) -> cleaned value; raises AnswerError
+    # A choice offered only where its condition holds (value -> condition); others are always offered.
+    choice_relevant_when: dict | None = None
 
     def __post_init__(self):
         if not self.steps:
@@ -73,6 +77,18 @@ class Question:
         if self.choice_set and value in self.choice_set.values:
             return self.choice_set(value).label
         return value
+
+    @functools.cached_property
+    def _choice_tests(self):
+        from . import conditions
+
+        return {value: conditions.compile_condition(condition)
+                for value, condition in (self.choice_relevant_when or {}).items()}
+
+    def offered(self, facts):
+        """Return the values offered to a person with these facts, in order."""
+        tests = self._choice_tests
+        return tuple(value for value in self.choices if value not in tests or tests[value](facts))
 
     @functools.cached_property
     def relevant(self):
@@ -143,9 +159,24 @@ def clean_birth_date(value, answers, today, regions):
     value = _date(value)
     if value > today:
         raise AnswerError(_("出生日期不能晚于今天。"))
-    if value < EARLIEST_BIRTH_DATE:
-        raise AnswerError(_("出生日期太早了，请检查年份。"))
+    if value < EARLIEST_BIRTH_DATE or value < add_years(today, -OLDEST_AGE):
+        raise AnswerError(_("这个出生日期在 %(years)d 年以前，多半是年份填错了，请检查。") % {"years": OLDEST_AGE})
     return value
+
+
+def _possible_expiries(birth_date, bands):
+    """Return the earliest and latest day a card with a fixed term can expire for someone born then.
+
+    The earliest: issued at the youngest age of a band, for that band's term; the
+    latest: issued the day before the oldest age of a band ends. A card issued at an
+    age whose band has no term (46 and over) is long-term and never expires.
+    """
+    fixed = [(min_age, max_age, years) for min_age, max_age, years in bands if years and max_age is not None]
+    if not fixed:
+        return None, None
+    earliest = min(add_years(birth_date, min_age + years) for min_age, _max_age, years in fixed)
+    latest = max(add_years(birth_date, max_age + 1 + years) for _min_age, max_age, years in fixed)
+    return earliest, latest - datetime.timedelta(days=1)
 
 
 def clean_card_expiry_date(value, answers, today, regions):
@@ -159,6 +190,16 @@ def clean_card_expiry_date(value, answers, today, regions):
         raise AnswerError(_("这个日期已经过去，说明证件已过期：请把办证原因改为“证件已经过期”。"))
     if reason == Reason.EXPIRED and value >= today:
         raise AnswerError(_("这个日期还没到，证件还没过期：请把办证原因改为“证件快到期了”。"))
+    birth_date = answers.get("birth_date")
+    bands = regions.validity_bands() if birth_date and hasattr(regions, "validity_bands") else ()
+    earliest, latest = _possible_expiries(birth_date, bands) if bands else (None, None)
+    if value <= (birth_date or EARLIEST_EXPIRY):
+        raise AnswerError(_("有效期截止日早于您的出生日期，请检查年份。"))
+    if earliest and value < earliest:
+        raise AnswerError(_("按您的出生日期，您在这一天之前还不可能有过身份证：请检查出生日期和有效期截止日的年份。"))
+    if latest and value > latest:
+        raise AnswerError(_("按您的出生日期，您的身份证应是“长期”有效的，不会在这一天到期："
+                            "请检查出生日期和有效期截止日。"))
     return value
 
 
@@ -168,6 +209,11 @@ def clean_documents(value, answers, today, regions):
     unknown = [item for item in value if item not in HeldDocument.values]
     if unknown:
         raise AnswerError(_("不认识的证件：%(items)s。") % {"items": ", ".join(map(str, unknown))})
+    offered = offered_choices("documents", answers, regions)
+    refused = [item for item in value if item not in offered]
+    if refused:
+        raise AnswerError(_("按您选的办证原因，%(items)s不能算作您手头的证件，请取消勾选。") % {
+            "items": "、".join(str(HeldDocument(item).label) for item in refused)})
     return [item for item in HeldDocument.values if item in value]
 
 
@@ -209,7 +255,10 @@ QUESTIONS = (
              fact_label=gettext_lazy("旧证有效期截止日"), cleaner=clean_card_expiry_date),
     Question("documents", QuestionKind.MULTI, gettext_lazy("您手头有哪些证件？"),
              gettext_lazy("可以多选；都没有也可以继续。"), choice_set=HeldDocument, optional=True,
-             relevant_when=ISSUES_CARDS, fact_label=gettext_lazy("手头的证件"), cleaner=clean_documents),
+             relevant_when=ISSUES_CARDS, fact_label=gettext_lazy("手头的证件"), cleaner=clean_documents,
+             # A lost card, or a first card, is no card in hand.
+             choice_relevant_when={HeldDocument.OLD_CARD.value: _fact(
+                 "reason", "not_in", [Reason.LOST.value, Reason.FIRST_TIME.value])}),
     Question("has_photo_receipt", QuestionKind.YES_NO, gettext_lazy("您已经有照片回执了吗？"),
              gettext_lazy("您所在的地区办证要用数字相片采集回执。"),
              relevant_when=_and(_fact("place.photo_receipt_required", "eq", True)),
@@ -234,6 +283,14 @@ def choice_label(key, value):
     """Return the label a person sees for a stored answer value."""
     question = BY_KEY.get(key)
     return question.label_of(value) if question else value
+
+
+def offered_choices(key, answers, regions):
+    """Return the values of question ``key`` offered to a person with these answers."""
+    question = BY_KEY[key]
+    if not question.choice_relevant_when or regions is None or not hasattr(regions, "question_facts"):
+        return question.choices
+    return question.offered(regions.question_facts(answers))
 
 
 def relevant_keys(answers, regions):
@@ -274,7 +331,7 @@ def clean_answers(raw, *, today, regions):
         if key not in BY_KEY:
             problems.append((key, _("%(key)s: 未知的问题，可用的有：%(keys)s。") % {
                 "key": key, "keys": ", ".join(KEYS)}))
-    answers = {}
+    answers, refused = {}, {}
     # Clean in question order so that each answer can see the ones before it.
     for question in QUESTIONS:
         key = question.key
@@ -283,8 +340,10 @@ def clean_answers(raw, *, today, regions):
         try:
             answers[key] = clean_answer(key, raw[key], answers, today=today, regions=regions)
         except AnswerError as error:
-            problems.append((key, f"{key}: {error}"))
+            refused[key] = f"{key}: {error}"
     relevant = relevant_keys(answers, regions)
+    # A refused answer matters only if its question is asked (or no valid answer says whether it is).
+    problems += [(key, message) for key, message in refused.items() if key in relevant or key not in answers]
     for key in relevant:
         if key not in raw and not BY_KEY[key].optional:
             problems.append((key, _("%(key)s: 缺少这个答案（%(label)s）。") % {

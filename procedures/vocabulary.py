@@ -69,6 +69,7 @@ class Milestone(models.TextChoices):
     NONE = "", _("无")
     ACCEPTED = "accepted", _("受理")
     CARD_READY = "card_ready", _("证件可领取")
+    ISSUED = "issued", _("审核签发")
     COLLECTED = "collected", _("已领证")
     MAILED = "mailed", _("证件已寄出")
 

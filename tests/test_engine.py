@@ -320,7 +320,8 @@ def test_card_ready_by_comes_from_the_card_ready_milestone(linear_procedure):
 def test_cross_region_promise_overrides_stage_durations(linear_procedure):
     residence = region("440300", "深圳", promise_cross_region=25)
     plan = plan_for(linear_procedure, residence=residence)
-    assert plan.card_ready.date == D(2026, 12, 20)
+    # 25 days from 25 November is Sunday 20 December: the card is ready the next day the office opens.
+    assert plan.card_ready.date == D(2026, 12, 21)
     assert plan.card_ready.basis == "local_promise"
     assert plan.card_ready.provenance == residence.rules["promise_cross_region"].provenance
 
@@ -335,7 +336,8 @@ def test_cross_region_promise_is_not_used_for_a_local_applicant(linear_procedure
 def test_promise_longer_than_the_law_is_capped_at_the_statutory_deadline(linear_procedure):
     plan = plan_for(linear_procedure, residence=region("440300", "深圳", promise_cross_region=90))
     assert plan.deadline.date == TODAY + datetime.timedelta(days=60)
-    assert plan.card_ready.date == plan.deadline.date
+    # The deadline is Sunday 24 January 2027: the card is ready on the last open day before it.
+    assert plan.card_ready.date == D(2027, 1, 22)
     assert plan.card_ready.basis == "statutory_deadline"
     assert plan.card_ready.provenance == plan.deadline.provenance
 
@@ -445,18 +447,31 @@ READY = D(2026, 12, 15)  # card_ready_by of the linear procedure under HOLIDAY_C
 
 
 @pytest.mark.parametrize("birth_date, years, long_term, expiry", [
-    pytest.param(D(2011, 6, 1), 5, False, D(2031, 12, 15), id="15-five-years"),
-    pytest.param(D(2010, 6, 1), 10, False, D(2036, 12, 15), id="16-ten-years"),
-    pytest.param(D(2010, 12, 10), 10, False, D(2036, 12, 15), id="turns-16-before-card-ready"),
-    pytest.param(D(2010, 12, 16), 5, False, D(2031, 12, 15), id="turns-16-day-after-card-ready"),
+    pytest.param(D(2011, 6, 1), 5, False, D(2031, 11, 25), id="15-five-years"),
+    pytest.param(D(2010, 6, 1), 10, False, D(2036, 11, 25), id="16-ten-years"),
+    pytest.param(D(2010, 11, 25), 10, False, D(2036, 11, 25), id="turns-16-on-the-issue-day"),
+    # Turning 16 after the card is issued but before it is ready changes nothing: age at issue counts.
+    pytest.param(D(2010, 12, 10), 5, False, D(2031, 11, 25), id="turns-16-before-card-ready"),
     pytest.param(D(1980, 6, 1), None, True, None, id="46-long-term"),
 ])
-def test_validity_by_age_at_the_card_ready_date(validity_procedure, birth_date, years, long_term, expiry):
+def test_validity_by_age_on_the_issue_day(validity_procedure, birth_date, years, long_term, expiry):
+    # The linear procedure has no separate sign-off stage: the card is issued where it is accepted (today).
     plan = plan_for(validity_procedure, {"birth_date": birth_date})
     assert plan.card_ready.date == READY
+    assert plan.new_card.issued_on == TODAY
     assert plan.new_card.validity_years == years
     assert plan.new_card.long_term is long_term
     assert plan.new_card.expiry == expiry
+
+
+def test_validity_follows_the_sign_off_stage_when_there_is_one(validity_procedure):
+    # The issue's example: born 1981-01-02, applying on Monday 2026-12-14, 46 only on 2027-01-02.
+    State.objects.filter(procedure=validity_procedure, code="review").update(milestone="issued")
+    plan = plan_for(validity_procedure, {"birth_date": D(1981, 1, 2)}, today=D(2026, 12, 14))
+    assert plan.new_card.issued_on == D(2026, 12, 19)  # review takes 1 to 5 days
+    assert plan.card_ready.date.year == 2027  # collected after the 46th birthday, still 20 years
+    assert (plan.new_card.validity_years, plan.new_card.long_term) == (20, False)
+    assert plan.new_card.expiry == D(2046, 12, 19)
 
 
 # --- texts -----------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def test_plan_page_shows_the_checklist(client, renewal):
     assert "最晚哪天可以拿到新证 约 2027年1月6日（周三）" in text
     assert "按各环节通常需要的时间推算" in text
     assert cn_date(result["statutory_deadline"]) in text
-    assert "20 年，约到 2047年1月6日" in text
+    assert "20 年，约到 2046年11月25日" in text  # twenty years from the day it is issued
     assert cn_date(result["photo_receipt_expiry"]) in text
     assert cn_date(result["renewal_window_opens"]) in text
     # Warnings, photo rules, urgent options.

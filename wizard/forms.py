@@ -144,7 +144,8 @@ class MultiChoiceForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields[FIELD] = forms.MultipleChoiceField(
             label=self.legend, widget=forms.CheckboxSelectMultiple, required=False,
-            choices=[(value, questions.choice_label(self.key, value)) for value in self.question.choices],
+            choices=[(value, questions.choice_label(self.key, value))
+                     for value in questions.offered_choices(self.key, self.answers, self.regions)],
             error_messages={"invalid_choice": _("请从列出的证件中勾选。")})
 
     def to_raw(self, value):

@@ -86,6 +86,10 @@ class State:
                 raw = self.rejected.pop(key)
             else:
                 continue
+            if isinstance(raw, list):
+                # A choice no longer offered (the old card, once the card is lost) is not the person's error.
+                offered = questions.offered_choices(key, before, regions)
+                raw = [item for item in raw if item in offered]
             try:
                 value = questions.clean_answer(key, raw, before, today=today, regions=regions)
             except questions.AnswerError:

@@ -46,6 +46,17 @@ class RegionLookup:
             self._question_facts = (key, facts)
         return self._question_facts[1]
 
+    def validity_bands(self):
+        """Return the (min age, max age, years) of every validity rule live today, to check a card's expiry."""
+        if self.catalogue is None:
+            self.catalogue = load_catalogue(self.today)
+        return _bands(self.catalogue)
+
+
+def _bands(catalogue):
+    return tuple(sorted({(rule.min_age, rule.max_age, rule.years) for procedure in catalogue.main
+                         for rule in procedure.validity_rules}, key=lambda band: band[0]))
+
 
 def compute_plan(answers, *, today, regions=None, catalogue=None):
     """Return (engine plan, JSON data) for cleaned answers. Pure apart from cached reads.

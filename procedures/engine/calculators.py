@@ -6,9 +6,18 @@ applies to whom is always the content's condition; these only do the arithmetic.
 import datetime
 
 from .. import conditions
-from ..calendar import add_months, add_years
+from ..calendar import Shift, add_months, add_years
 from ..facts import ANSWER, FACTS
-from ..vocabulary import PLACE_OF_OUTCOME, CardReadyBasis, Place, RegionTopic, Severity, TimeLimitKind, TimeUnit
+from ..vocabulary import (
+    PLACE_OF_OUTCOME,
+    CardReadyBasis,
+    Milestone,
+    Place,
+    RegionTopic,
+    Severity,
+    TimeLimitKind,
+    TimeUnit,
+)
 from .derive import age_on
 from .plan import CardReady, Deadline, Document, FeeLine, Message, NewCard, PhotoReceipt, Step, UrgentOption
 from .text import render_text
@@ -59,43 +68,62 @@ def promise(procedure, facts, place):
 
 # --- timeline ----------------------------------------------------------------------
 
-def timeline(path, facts, *, apply_date, calendar, promised, deadline_limit):
-    """Lay the path on the calendar; return (steps, CardReady, Deadline, complete).
+def apply_day(calendar, day, *, weekends=False):
+    """Return the first day on or after ``day`` when the office is open (weekends only where it opens then)."""
+    return calendar.next_open(day, weekends=weekends)
+
+
+def _on_open_day(calendar, shift, *, weekends, not_after):
+    """Move a date to a day the office is open: later, unless that passes ``not_after``, then earlier."""
+    day = calendar.next_open(shift.date, weekends=weekends)
+    if not_after is not None and day > not_after:
+        day = calendar.previous_open(shift.date, weekends=weekends)
+    if day == shift.date:
+        return shift
+    return Shift(day, shift.complete and calendar.covers(day))
+
+
+def _follow(shift, after):
+    """Return ``shift`` as an estimate whenever the date it was counted from was one."""
+    return Shift(shift.date, shift.complete and after.complete)
+
+
+def timeline(path, facts, *, apply_date, calendar, promised, deadline_limit, weekends=False):
+    """Lay the path on the calendar; return (steps, CardReady, Deadline, estimated).
 
     Each stage takes its own duration in its own unit. The card-ready date is the
-    local promise where there is one, else the sum of the stages, and never later
-    than the statutory deadline, which also bounds every stage before it.
-    ``complete`` is False when any date was laid on a year with no holiday data.
+    local promise where there is one, else the sum of the stages, never later than
+    the statutory deadline (which also bounds every stage before it), and always a
+    day the office is open. ``estimated`` is True when a date shown was laid on a
+    year with no holiday data; the deadline, counted in calendar days by law, is
+    not an estimate.
     """
-    complete = True
+    start = Shift(apply_date, calendar.covers(apply_date))
     deadline = None
     if deadline_limit is not None:
-        shift = calendar.add(apply_date, deadline_limit.amount, deadline_limit.unit)
-        deadline, complete = shift.date, complete and shift.complete
-    promise_date = None
+        deadline = _follow(calendar.add(apply_date, deadline_limit.amount, deadline_limit.unit), start)
+    promise = None
     if promised is not None and promised.days is not None:
-        shift = calendar.add(apply_date, promised.days, promised.unit)
-        promise_date, complete = shift.date, complete and shift.complete
+        promise = _follow(calendar.add(apply_date, promised.days, promised.unit), start)
 
-    early = late = apply_date
-    laid, ready = [], CardReady()  # laid: [owner, state, earliest, latest]
+    early = late = start
+    laid, ready = [], CardReady()  # laid: [owner, state, earliest, latest] with Shift dates
     for owner, state in path:
-        a = calendar.add(early, state.duration_min, state.duration_unit)
-        b = calendar.add(late, state.duration_max, state.duration_unit)
-        complete = complete and a.complete and b.complete
-        early, late = a.date, b.date
+        early = _follow(calendar.add(early.date, state.duration_min, state.duration_unit), early)
+        late = _follow(calendar.add(late.date, state.duration_max, state.duration_unit), late)
         if state.makes_card_ready:
-            if promise_date is not None:
-                late, basis, provenance = promise_date, CardReadyBasis.LOCAL_PROMISE, promised.provenance
+            if promise is not None:
+                late, basis, provenance = promise, CardReadyBasis.LOCAL_PROMISE, promised.provenance
             else:
                 basis, provenance = CardReadyBasis.STAGE_DURATIONS, state.provenance
-            if deadline is not None and late > deadline:
+            if deadline is not None and late.date > deadline.date:
                 late, basis, provenance = deadline, CardReadyBasis.STATUTORY_DEADLINE, deadline_limit.provenance
-            early = min(early, late)
-            ready = CardReady(date=late, basis=basis.value, provenance=provenance)
+            late = _on_open_day(calendar, late, weekends=weekends, not_after=deadline and deadline.date)
+            early = min(early, late, key=lambda shift: shift.date)
+            ready = CardReady(date=late.date, basis=basis.value, provenance=provenance)
             for item in laid:
-                if item[3] > late:
-                    item[2], item[3] = min(item[2], late), late
+                if item[3].date > late.date:
+                    item[2], item[3] = min(item[2], late, key=lambda shift: shift.date), late
         laid.append([owner, state, early, late])
 
     rendered = {}  # stages often share a text ("{residence.name}公安机关"): fill each one once
@@ -106,13 +134,24 @@ def timeline(path, facts, *, apply_date, calendar, promised, deadline_limit):
         return rendered[text]
 
     steps = tuple(
-        Step(code=state.code, title=render(state.name), where=render(state.location), earliest=earliest,
-             latest=latest, actor=state.actor, description=render(state.description), milestone=state.milestone,
-             procedure=owner.slug, provenance=state.provenance)
+        Step(code=state.code, title=render(state.name), where=render(state.location), earliest=earliest.date,
+             latest=latest.date, actor=state.actor, description=render(state.description),
+             milestone=state.milestone, procedure=owner.slug, provenance=state.provenance)
         for owner, state, earliest, latest in laid
     )
-    limit = Deadline(date=deadline, provenance=deadline_limit.provenance if deadline_limit else None)
-    return steps, ready, limit, complete
+    estimated = not start.complete or any(
+        not shift.complete for _owner, _state, *shifts in laid for shift in shifts)
+    limit = Deadline(date=deadline and deadline.date, provenance=deadline_limit.provenance if deadline_limit else None)
+    return steps, ready, limit, estimated
+
+
+def issue_day(steps, apply_date):
+    """Return the latest day the card is issued (签发): the issuing step's, else the acceptance's."""
+    for milestone in (Milestone.ISSUED, Milestone.ACCEPTED):
+        step = next((s for s in steps if s.milestone == milestone), None)
+        if step is not None:
+            return step.latest
+    return apply_date
 
 
 # --- fee ---------------------------------------------------------------------------
@@ -145,31 +184,36 @@ def fee_waiver_possible(procedure, facts, day):
 
 # --- the new card ------------------------------------------------------------------
 
-def new_card(procedure, facts, issue_day):
-    """Return the new card's validity by the holder's age on ``issue_day``."""
+def new_card(procedure, facts, issued_on):
+    """Return the new card's validity by the holder's age on the day it is issued, counted from that day."""
     birth_date = facts.get("birth_date")
-    if not birth_date or not issue_day:
+    if not birth_date or not issued_on:
         return NewCard()
-    age = age_on(birth_date, issue_day)
+    age = age_on(birth_date, issued_on)
     rule = first_match([v for v in procedure.validity_rules if v.covers(age)], facts)
     if rule is None:
         return NewCard()
-    expiry = add_years(issue_day, rule.years) if rule.years else None
-    return NewCard(validity_years=rule.years, long_term=rule.years is None, expiry=expiry,
+    expiry = add_years(issued_on, rule.years) if rule.years else None
+    return NewCard(validity_years=rule.years, long_term=rule.years is None, expiry=expiry, issued_on=issued_on,
                    provenance=rule.provenance)
 
 
 # --- photo receipt -----------------------------------------------------------------
 
 def photo_receipt(place, facts, *, apply_date, calendar):
-    """Return whether the place of application needs a receipt, and until when one made on the day lasts."""
+    """Return whether the place of application needs a receipt, and until when one made on the day lasts.
+
+    Also return whether that expiry date is an estimate (a working-day count into a year with no holiday data).
+    """
     rule = place.rule(RegionTopic.PHOTO_RECEIPT) if place is not None else None
     if rule is None:
-        return PhotoReceipt()
+        return PhotoReceipt(), False
     expiry = None
     if rule.days is not None and not facts.get("has_photo_receipt"):
-        expiry = calendar.add(apply_date, rule.days, rule.unit).date
-    return PhotoReceipt(required=True, validity_days=rule.days, expiry=expiry, provenance=rule.provenance)
+        expiry = calendar.add(apply_date, rule.days, rule.unit)
+    receipt = PhotoReceipt(required=True, validity_days=rule.days, expiry=expiry and expiry.date,
+                           provenance=rule.provenance)
+    return receipt, expiry is not None and not expiry.complete
 
 
 def mail_delivery(place):

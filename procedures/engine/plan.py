@@ -156,6 +156,7 @@ class NewCard:
     long_term: bool = json_field("new_card_long_term", default=False)
     expiry: datetime.date | None = json_field("new_card_expiry")
     provenance: Provenance | None = json_field("new_card_validity")
+    issued_on: datetime.date | None = json_field("new_card_issued_on")  # the latest day it is issued (签发)
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,9 @@ class Plan:
     notices: tuple[Message, ...] = ()
     urgent_options: tuple[UrgentOption, ...] = ()
     place_of_application: str = json_field(default=None)  # a Place; None in plans stored before it existed
+    needed_by: datetime.date | None = None  # the day the person said they need ID
+    needed_before_ready: bool = False  # that day comes before the card can be ready
+    old_card_valid_when_needed: bool = False  # the old card still proves identity on that day
     # The facts the plan was computed from: for tests and previews, never stored.
     facts: MappingProxyType = json_field(skip=True, factory=lambda: MappingProxyType({}))
 
