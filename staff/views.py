@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from wizard.flow import ApplyWizard
 from wizard.models import Plan, normalise_code
-from wizard.views import ApplyWizard
 
 from . import selectors, services
 from .forms import LookupForm, MoveForm, OpenApplicationForm

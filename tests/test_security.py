@@ -360,7 +360,7 @@ def test_no_plan_is_made_while_the_database_fails(client, monkeypatch):
     def unreachable(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("wizard.views.plan_create", unreachable)
+    monkeypatch.setattr("wizard.flow.plan_create", unreachable)
     assert_busy_page(applicant.post("summary"))
     assert not Plan.objects.exists()
 

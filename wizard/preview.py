@@ -16,11 +16,11 @@ from procedures import engine, questions
 from procedures.models import Procedure
 from procedures.selectors import load_catalogue
 
+from .flow import ApplyWizard
 from .models import Plan
 from .navigation import SUMMARY
 from .plan_views import plan_context
 from .services import compute_plan
-from .views import ApplyWizard
 
 PREVIEW_SESSION_KEY = "procedures_preview_draft"
 PREVIEW_PERMISSION = "procedures.change_procedure"
