@@ -14,15 +14,12 @@ from django.utils.translation import gettext_lazy
 
 from . import conditions
 from .facts import FACTS
+from .questions import choice_label
 
 AND, OR = " 且 ", " 或 "
 
 
 def _choice_label(fact_name, value):
-    # The applicant's wording for a choice lives with the questions, which load the facts and
-    # the condition language themselves; imported late to stay out of that import cycle.
-    from procedures.questions import choice_label
-
     label = str(choice_label(fact_name, value))
     return label if label and label != str(value) else str(value)
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from procedures import questions
+from procedures.dates import cn_date
 from procedures.vocabulary import QuestionKind
 
 from .forms import FIELD, form_class, typed_anything
@@ -208,7 +209,7 @@ class ApplyWizard(View):
         if question.kind == QuestionKind.DATE:
             if value is None:
                 return _("没有急用的日期")
-            return _("%(year)s年%(month)s月%(day)s日") % {"year": value.year, "month": value.month, "day": value.day}
+            return cn_date(value)
         if question.kind == QuestionKind.YES_NO:
             return _("是") if value else _("否")
         if question.kind == QuestionKind.MULTI:

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         try:
             if options["save"]:
                 saved = plan_create(answers=answers, today=today, channel=Plan.Channel.COMMAND)
-                data = dict(saved.result, reference=saved.display_code)
+                data = dict(saved.computed.to_json(), reference=saved.display_code)
             else:
                 _plan, data = compute_plan(answers, today=today, regions=regions)
         except EngineError as error:
