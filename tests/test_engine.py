@@ -526,3 +526,20 @@ def test_days_to_expiry_and_region_rules():
     assert facts["residence.photo_receipt_validity_days"] == 180
     assert facts["hukou.photo_receipt_required"] is False
     assert facts["residence.province"] == "440000"
+
+
+# --- compile refuses what it cannot run ----------------------------------------------------------
+
+@pytest.mark.parametrize("model, filters", [
+    pytest.param(Fee, {}, id="fee"),
+    pytest.param(Transition, {"source_state__code": "apply"}, id="transition"),
+    pytest.param(TimeLimit, {}, id="time-limit"),
+])
+def test_compile_refuses_a_condition_saved_around_the_validators(linear_procedure, model, filters):
+    # update() skips the field validators, as an old version can after a fact was removed.
+    model.objects.filter(procedure=linear_procedure, **filters).update(
+        condition={"fact": "no_such_fact", "op": "eq", "value": True})
+    with pytest.raises(engine.InvalidContent) as refused:
+        engine.compile_procedure(linear_procedure)
+    assert refused.value.check_id == "procedures.E005"
+    assert "no_such_fact" in str(refused.value) and linear_procedure.slug in str(refused.value)
