@@ -1,4 +1,5 @@
-"""Project-wide middleware: security headers on every response, a polite 503 when the database is down."""
+"""Project-wide middleware: security headers on every response, a polite 503 when the database is down
+or the published content cannot give a plan."""
 import logging
 import sys
 
@@ -7,6 +8,8 @@ from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from procedures.engine import EngineError
 
 logger = logging.getLogger(__name__)
 
@@ -88,5 +91,10 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_ERRORS):
             logger.error("Database unavailable: %s %s", request.method, request.path, exc_info=exception)
+            return unavailable_response()
+        if isinstance(exception, EngineError):
+            # Published content that cannot give a plan (a row saved around the checks): a content
+            # bug to fix in the admin, not the applicant's error, and never a wrong plan instead.
+            logger.error("Content cannot give a plan: %s %s", request.method, request.path, exc_info=exception)
             return unavailable_response()
         return None
