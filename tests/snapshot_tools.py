@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from procedures import questions
+from wizard.services import RegionLookup, compute_plan
+
 TODAY = datetime.date(2026, 11, 25)
 SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots" / "paths"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
@@ -197,6 +200,15 @@ def build_cases():
 CASES = build_cases()
 
 
+def plan_for(case):
+    """Return (cleaned answers, engine plan, JSON data) for a case, as the command computes them."""
+    regions = RegionLookup()
+    answers, problems = questions.clean_answers(case.answers, today=TODAY, regions=regions)
+    assert problems == [], f"{case.id}: the case's answers are not valid: {problems}"
+    plan, data = compute_plan(answers, today=TODAY, regions=regions)
+    return answers, plan, data
+
+
 # --- rendering ---------------------------------------------------------------------
 
 CONFIDENCE = {"verified": "已核实", "likely": "较可能", "unknown": "未确认"}
@@ -297,6 +309,8 @@ def render(case_id, answers, data):
         out.append(f"      when: {when}    by: {step['actor']}{mark(step)}")
         if step["where"]:
             out.append(f"      where: {step['where']}")
+        if step["description"]:
+            out.append(f"      what: {step['description']}")
 
     out.append("")
     if data["card_ready_by"]:

@@ -13,20 +13,11 @@ import pytest
 from procedures import questions
 from procedures.models import Fee, Notice, Procedure, Requirement, Transition, UrgentOption, ValidityRule
 from procedures.selectors import load_catalogue
-from wizard.services import RegionLookup, compute_plan
+from wizard.services import RegionLookup
 
-from .snapshot_tools import CASES, SNAPSHOT_DIR, TODAY, UPDATE, check_snapshot, render
+from .snapshot_tools import CASES, SNAPSHOT_DIR, TODAY, UPDATE, check_snapshot, plan_for, render
 
 pytestmark = pytest.mark.django_db
-
-
-def plan_for(case):
-    """Return (cleaned answers, engine plan, JSON data) for a case, as the command computes them."""
-    regions = RegionLookup()
-    answers, problems = questions.clean_answers(case.answers, today=TODAY, regions=regions)
-    assert problems == [], f"{case.id}: the case's answers are not valid: {problems}"
-    plan, data = compute_plan(answers, today=TODAY, regions=regions)
-    return answers, plan, data
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in CASES])

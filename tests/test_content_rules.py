@@ -1,0 +1,119 @@
+"""The content rules of issue 10, checked through the engine on the seeded content.
+
+Each group of tests names the rule it holds to (R2 … R12 of the correctness issue). Plans are made
+either from a snapshot case (``snapshot_tools.CASES``, as the command computes them) or directly by
+the engine from a few answers (``make_plan``).
+"""
+import datetime
+
+import pytest
+
+from procedures import engine
+from procedures.selectors import load_calendar, resolve_region
+
+from .conftest import TODAY
+from .snapshot_tools import CASES, plan_for
+
+D = datetime.date
+ADULT = D(1990, 5, 1)
+
+HENAN = "410102"  # 郑州市中原区
+SHENZHEN = "440305"  # 深圳市南山区
+SHENZHEN_FUTIAN = "440303"
+HONG_KONG = "810000"
+
+pytestmark = pytest.mark.django_db
+
+
+def make_plan(catalogue, hukou, residence, **answers):
+    answers.setdefault("birth_date", ADULT)
+    return engine.make_plan(
+        catalogue, answers, today=TODAY, hukou=resolve_region(hukou), residence=resolve_region(residence),
+        calendar=load_calendar())
+
+
+def codes(items):
+    return {item.code for item in items}
+
+
+def case_plans(predicate=lambda case: True):
+    """Yield (case id, engine plan, JSON data) for the snapshot cases that ``predicate`` keeps."""
+    for case in CASES:
+        if predicate(case):
+            _answers, plan, data = plan_for(case)
+            yield case.id, plan, data
+
+
+def applicant_texts(data):
+    """Yield every text of a plan an applicant reads, with where it is."""
+    for key in ("warnings", "notices", "urgent_options"):
+        for message in data[key]:
+            yield f"{key}/{message['code']}", f"{message['title']} {message['text']}"
+    for document in data["documents"]:
+        yield f"documents/{document['code']}", f"{document['name']} {document['description']}"
+    for step in data["steps"]:
+        yield f"steps/{step['code']}", f"{step['title']} {step['where']} {step['description']}"
+    if data["fee"]:
+        yield "fee", data["fee"]["label"]
+
+
+def step(plan, code):
+    return next(s for s in plan.steps if s.code == code)
+
+
+# --- R11: words that fit the case ----------------------------------------------------------------
+
+def test_every_plan_addresses_the_applicant_as_nin():
+    problems = [f"{case_id} {where}: {text}" for case_id, _plan, data in case_plans()
+                for where, text in applicant_texts(data) if "你" in text]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("reason", ["lost", "first_time"])
+def test_collecting_a_reissued_or_first_card_hands_back_no_old_card(reason):
+    plans = list(case_plans(lambda case: case.answers["reason"] == reason))
+    assert plans
+    for case_id, plan, _data in plans:
+        if plan.outcome != "not_applicable":
+            assert "旧证" not in step(plan, plan.steps[-1].code).description, case_id
+
+
+def test_collecting_a_renewed_card_hands_back_the_old_one():
+    plans = list(case_plans(lambda case: case.answers["reason"] in ("expiring", "expired", "damaged")))
+    for case_id, plan, _data in plans:
+        if plan.outcome != "not_applicable" and plan.steps[-1].code == "collect":
+            assert "交回旧证" in step(plan, "collect").description, case_id
+
+
+def test_a_card_made_at_home_is_not_said_to_reach_the_residence():
+    plans = [(case_id, plan) for case_id, plan, _data in case_plans() if plan.outcome != "not_applicable"]
+    for case_id, plan in plans:
+        produce = step(plan, "produce").description
+        if plan.cross_region and plan.outcome == "apply_here":
+            assert produce.startswith("居住地公安机关"), case_id
+        else:
+            assert "居住地" not in produce, case_id
+
+
+def test_hong_kong_macao_and_taiwan_are_outside_the_card_by_law(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HONG_KONG, SHENZHEN, reason="lost")
+    [warning] = plan.warnings
+    assert warning.code == "hukou_not_applicable"
+    assert warning.provenance.confidence == "verified"
+    assert "居民身份证法" in warning.provenance.source
+
+
+# --- R9: confidence that tells the truth ---------------------------------------------------------
+
+def test_stage_durations_without_a_public_source_are_unknown(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="expired")
+    assert plan.card_ready.basis == "stage_durations"
+    assert plan.card_ready.provenance.confidence == "unknown"
+    assert plan.card_ready.provenance.source.startswith("未找到公开规定")
+
+
+def test_a_commercial_page_makes_a_fact_likely_at_most(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="expired")
+    seeded = [m for m in (*plan.notices, *plan.documents) if "（商业网站）" in m.provenance.source]
+    assert seeded, "the seed page is still cited somewhere"
+    assert {m.provenance.confidence for m in seeded} == {"likely"}
