@@ -81,7 +81,7 @@ def test_an_old_card_still_valid_on_the_day_is_said_first(client):
     assert plan.computed.needed_before_ready and plan.computed.old_card_valid_when_needed
     text = text_of(client.get(plan.get_absolute_url()))
     assert "那天您的旧证还在有效期内" in text and "新证可能来不及" not in text
-    assert "那天旧证还在有效期内" in text_of(client.get(reverse("wizard:plan_print", args=[plan.code])))
+    assert "那天旧证还有效" in text_of(client.get(reverse("wizard:plan_print", args=[plan.code])))
 
 
 @pytest.mark.django_db
