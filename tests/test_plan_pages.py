@@ -9,6 +9,7 @@ from django.urls import reverse
 from procedures import questions
 from procedures.engine.plan import Document
 from wizard import plan_views
+from wizard.models import Plan
 from wizard.services import RegionLookup, plan_create
 from wizard.templatetags.plan_tags import cn_date, document_groups
 
@@ -304,25 +305,36 @@ def test_calendar_uids_are_stable(client, renewal):
     assert client.get(url).content == client.get(url).content
 
 
+def one_event_file(summary, detail=""):
+    """Return the calendar file, unfolded into lines, for one event with the given summary and detail."""
+    plan = Plan(code="ABCDEFGHJKMNPQR", created_at=datetime.datetime(2026, 11, 25, 8, 0, tzinfo=datetime.UTC))
+    body = plan_views.calendar_text(plan, [("apply", TODAY, summary, detail)], url="http://testserver/plan/x/",
+                                    host="testserver")
+    return body, unfold(body).split("\r\n")
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     pytest.param("a,b;c\\d", "a\\,b\\;c\\\\d", id="punctuation"),
-    pytest.param("one\ntwo\r\nthree", "one\\ntwo\\nthree", id="newlines"),
+    pytest.param("one\ntwo\r\nthree\rfour", "one\\ntwo\\nthree\\nfour", id="newlines"),
     pytest.param("地点：深圳，南山", "地点：深圳，南山", id="full-width-untouched"),
+    pytest.param("<b>南山</b>区", "南山区", id="tags-dropped"),
 ])
-def test_ics_escape(text, expected):
-    assert plan_views.ics_escape(text) == expected
+def test_calendar_text_is_escaped(text, expected):
+    _body, lines = one_event_file(text, detail=text)
+    assert f"SUMMARY:{expected}" in lines
+    assert any(line.startswith(f"DESCRIPTION:{expected}\\n查询码：") for line in lines)
 
 
-def test_ics_fold_respects_octets_and_characters():
-    line = "DESCRIPTION:" + "身份证" * 40 + "abc"
-    folded = plan_views.ics_fold(line)
-    parts = folded.encode("utf-8").split(b"\r\n")
-    assert len(parts) > 1
+def test_calendar_lines_are_folded_by_octets_never_inside_a_character():
+    summary = "身份证" * 40 + "abc"
+    body, lines = one_event_file(summary)
+    parts = body.encode("utf-8").split(b"\r\n")
+    folded = [part for part in parts if part.startswith(b" ")]
+    assert folded  # the long summary was folded
     assert all(len(part) <= 75 for part in parts)
-    assert all(part.startswith(b" ") for part in parts[1:])
     assert [part.decode("utf-8") for part in parts]  # no split character
-    assert folded.replace("\r\n ", "") == line
-    assert plan_views.ics_fold("SHORT:line") == "SHORT:line"
+    assert f"SUMMARY:{summary}" in lines
+    assert "UID:ABCDEFGHJKMNPQR-apply@testserver" in lines  # a short line stays whole
 
 
 @pytest.mark.django_db

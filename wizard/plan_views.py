@@ -4,6 +4,7 @@ import functools
 import unicodedata
 import zoneinfo
 
+import icalendar
 import segno
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
@@ -134,7 +135,7 @@ def qr_svg(text, *, title):
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
-# --- iCalendar (RFC 5545), written by hand -------------------------------------------------
+# --- iCalendar (RFC 5545) ----------------------------------------------------------------
 
 def plan_milestones(plan):
     """Return (slug, date, summary, detail) for each dated milestone of the plan."""
@@ -156,57 +157,40 @@ def plan_milestones(plan):
     return [(slug, day, summary, detail) for slug, day, summary, detail in candidates if day is not None]
 
 
-def ics_escape(text):
-    """Escape a TEXT value: backslashes, semicolons, commas and newlines.
+def plain_text(text):
+    """Return admin-entered text for a calendar value: no tags, line breaks as newlines.
 
-    Tags are dropped first: the text is plain, but some calendar apps render HTML
-    in a description, and admin-entered text must not become markup there.
+    The file is plain text, but some calendar apps render HTML in a description, so
+    tags are dropped; a lone carriage return becomes a newline for icalendar to escape.
     """
-    text = strip_tags(str(text)).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-
-
-def ics_fold(line, limit=75):
-    """Fold a content line into pieces of at most ``limit`` octets, never inside a UTF-8 character."""
-    pieces, current, size = [], "", 0
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        # Continuation lines start with a space, which counts towards the limit.
-        if size + width > limit:
-            pieces.append(current)
-            current, size = " ", 1
-        current += ch
-        size += width
-    pieces.append(current)
-    return "\r\n".join(pieces)
+    return strip_tags(str(text)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def calendar_text(plan, events, *, url, host):
-    """Return the plan's milestones as an iCalendar document (all-day events, CRLF line ends)."""
-    stamp = (plan.created_at or timezone.now()).astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//shenfenzheng-guide//plan//ZH",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{ics_escape(_('身份证办理') + ' ' + plan.display_code)}",
-    ]
+    """Return the plan's milestones as an iCalendar document (all-day events), written by icalendar.
+
+    icalendar escapes TEXT values and folds lines at 75 octets without splitting a
+    character. UIDs and DTSTAMP come from the plan, so the same plan gives the same file.
+    """
+    stamp = (plan.created_at or timezone.now()).astimezone(datetime.UTC).replace(microsecond=0)
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//shenfenzheng-guide//plan//ZH")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", icalendar.vText(plain_text(_("身份证办理") + " " + plan.display_code)))
     for slug, day, summary, detail in events:
         description = "\n".join(part for part in (
             detail, _("查询码：%(code)s") % {"code": plan.display_code},
             _("查看清单：%(url)s") % {"url": url}) if part)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{plan.code}-{slug}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{ics_escape(summary)}",
-            f"DESCRIPTION:{ics_escape(description)}",
-            f"URL:{url}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(ics_fold(line) + "\r\n" for line in lines)
+        event = icalendar.Event()
+        event.add("uid", f"{plan.code}-{slug}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + datetime.timedelta(days=1))
+        event.add("summary", plain_text(summary))
+        event.add("description", plain_text(description))
+        event.add("url", url)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")

@@ -181,9 +181,32 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # Seconds a client is asked to wait (Retry-After) while the database is unreachable.
 DATABASE_UNAVAILABLE_RETRY_AFTER = 30
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-}
+# REDIS_URL unset: one machine on its own. The cache is per process: content caches are checked
+# against stamps in the database, sessions live in the database, and the look-up rate limit
+# (django-ratelimit, used as a library) counts per worker process.
+# REDIS_URL set (redis://host:6379/0): several instances behind one address share one Redis for the
+# cache, the rate limits and the sessions' cached copies (the database keeps the sessions themselves,
+# so a Redis restart signs nobody out). django_ratelimit is then installed as an app too, so that
+# its system checks confirm the cache is shared and increments atomically.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Instances of one site share the keys; another site on the same Redis sets its own prefix.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sfz"),
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        },
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    INSTALLED_APPS.append("django_ratelimit")
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_CACHE_PREFIX = "ratelimit:"
 
 LOGGING = {
     "version": 1,
