@@ -7,7 +7,7 @@ STAMP := $(VENV)/.requirements-installed
 PORT := $(or $(PORT),8000)
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 
-.PHONY: install run test lint bench soak lighthouse
+.PHONY: install run test lint bench soak cluster lighthouse
 
 install: $(STAMP)
 
@@ -41,6 +41,11 @@ bench: install
 soak: install
 	@test -x $(BIN)/locust || $(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements-bench.txt
 	bash bench/soak.sh
+
+# Two app instances (gunicorn) behind nginx on PostgreSQL (database `cluster`, created afresh) and Redis;
+# prints the address and runs until Ctrl-C. CLUSTER_PORT (default 8780) chooses nginx's port.
+cluster: install
+	$(BIN)/python deploy/cluster.py
 
 lighthouse: install
 	scripts/lighthouse.sh

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     # Outermost: every response, error pages and the 503 page included, gets the policy.
     "config.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Desk pages (/staff/...) are never stored: the counter PC is shared.
+    "staff.middleware.NoStoreMiddleware",
     # Outside the session: a session that cannot be loaded or saved is a 503 as well.
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -87,6 +89,9 @@ AXES_CLIENT_IP_CALLABLE = "staff.client_ip.client_ip"
 # Proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# A desk session ends at browser close and, at the latest, this long after the desk was first opened in it
+# (a working day); the rest of the site keeps Django's defaults.
+STAFF_SESSION_SECONDS = int(os.environ.get("STAFF_SESSION_SECONDS", str(10 * 60 * 60)))
 # How long after collection the optional name and phone number are kept.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "30"))
 # Look-ups by reference code: at most this many per member of staff (or address) a minute.
@@ -137,7 +142,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (and nginx serves /static/ from, when it is in front).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
