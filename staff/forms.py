@@ -8,7 +8,8 @@ CODE_FORMAT_MESSAGE = _("查询码应为 15 位字母和数字（不含 0、1、
 
 class LookupForm(forms.Form):
     code = forms.CharField(
-        label=_("查询码"), max_length=40, error_messages={"max_length": CODE_FORMAT_MESSAGE},
+        label=_("查询码"), max_length=40,
+        error_messages={"required": _("请输入查询码。"), "max_length": CODE_FORMAT_MESSAGE},
         help_text=_("打印件或申请人手机上的 15 位查询码，可带短横线。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )

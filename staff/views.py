@@ -1,6 +1,9 @@
 """The counter's desk. Every view needs a signed-in user with the desk permission."""
+import time
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -22,16 +25,36 @@ from .models import Application
 
 DESK_PERMISSION = "staff.use_desk"
 RECENT_PLANS = 20
+# Session keys: when the desk was first used in this session, and the code a look-up just counted.
+SESSION_STARTED = "staff_session_started"
+LOOKED_UP = "staff_looked_up"
+
+
+def working_day_over(session):
+    """Start a desk session's clock and make it end at browser close; return True once a working day is over.
+
+    The counter PC is shared: a clerk who forgets to sign out must not leave the
+    desk open for the next shift, whichever way the session was signed in.
+    """
+    now = int(time.time())
+    started = session.setdefault(SESSION_STARTED, now)
+    if not session.get_expire_at_browser_close():
+        session.set_expiry(0)
+    return now - started > settings.STAFF_SESSION_SECONDS
 
 
 class DeskAccessMixin:
-    """Anonymous → the login page; signed in without the desk permission → 403."""
+    """Anonymous → the login page; signed in without the desk permission → 403; a day-old session → signed out."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.has_perm(DESK_PERMISSION):
             raise PermissionDenied
+        if working_day_over(request.session):
+            logout(request)
+            messages.info(request, _("登录已超过一个工作日，请重新登录。"))
+            return redirect_to_login(request.get_full_path())
         self.office = selectors.office_of(request.user)
         return super().dispatch(request, *args, **kwargs)
 
@@ -60,32 +83,40 @@ def lookup_allowed(request):
     return not is_ratelimited(request, group="staff-lookup", key="user", rate=lookup_rate, increment=True)
 
 
-class DeskView(DeskAccessMixin, TemplateView):
-    template_name = "staff/desk.html"
+def desk_context(office, form):
+    """Return what the desk page shows: the look-up form and, for an office, its work."""
+    context = {"office": office, "form": form}
+    if office is not None:
+        context["recent_plans"] = (
+            Plan.objects.filter(created_by__staff_membership__office=office)
+            .select_related("created_by")[:RECENT_PLANS])
+        context["open_applications"] = selectors.open_applications(office)
+        context["overdue_count"] = selectors.overdue_applications(office).count()
+    return context
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["form"] = kwargs.get("form") or LookupForm()
-        if self.office is not None:
-            context["recent_plans"] = (
-                Plan.objects.filter(created_by__staff_membership__office=self.office)
-                .select_related("created_by")[:RECENT_PLANS])
-            context["open_applications"] = selectors.open_applications(self.office)
-            context["overdue_count"] = selectors.overdue_applications(self.office).count()
-        return context
+
+def too_many(request, office):
+    return render(request, "staff/too_many.html", {"office": office}, status=429)
+
+
+class DeskView(DeskAccessMixin, View):
+    def get(self, request):
+        return render(request, "staff/desk.html", desk_context(self.office, LookupForm()))
 
 
 class LookupView(DeskAccessMixin, View):
     def get(self, request):
         form = LookupForm(request.GET)
         if not lookup_allowed(request):
-            return render(request, "staff/too_many.html", {"office": self.office}, status=429)
+            return too_many(request, self.office)
         if not form.is_valid():
-            return render(request, "staff/desk.html", {"form": form, "office": self.office})
+            return render(request, "staff/desk.html", desk_context(self.office, form))
         code = form.cleaned_data["code"]
         if not Plan.objects.filter(code=code).exists():
             form.add_error("code", _("找不到查询码 %(code)s，请核对。") % {"code": code})
-            return render(request, "staff/desk.html", {"form": form, "office": self.office}, status=404)
+            return render(request, "staff/desk.html", desk_context(self.office, form), status=404)
+        # Counted once: the plan page this leads to does not count it again.
+        request.session[LOOKED_UP] = code
         return redirect("staff:plan", code=code)
 
 
@@ -106,7 +137,15 @@ def plan_context(plan, open_form=None):
 
 
 class PlanView(DeskAccessMixin, TemplateView):
+    """A plan by its code: typed into the address bar, it counts as a look-up (the same limit)."""
+
     template_name = "staff/plan.html"
+
+    def get(self, request, *args, **kwargs):
+        just_looked_up = request.session.pop(LOOKED_UP, None) == normalise_code(kwargs["code"])
+        if not just_looked_up and not lookup_allowed(request):
+            return too_many(request, self.office)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -205,6 +244,12 @@ class WalkInWizard(DeskAccessMixin, ApplyWizard):
 
     def plan_url(self, code):
         return reverse("staff:plan", kwargs={"code": code})
+
+    def get(self, request, step=None):
+        # The desk's link starts every walk-in afresh: the last applicant's answers must not carry over.
+        if step is None:
+            return self.restart(_("新的代办问答已开始，上一位申请人的回答已清除。"))
+        return super().get(request, step)
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)

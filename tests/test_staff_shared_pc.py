@@ -1,0 +1,156 @@
+"""The desk on a shared counter PC: nothing cached, sessions that end, look-ups limited, fresh walk-ins."""
+import time
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from procedures.models import Region
+from staff import services
+from staff.models import Office, StaffMembership
+from staff.views import SESSION_STARTED
+from wizard.services import plan_create
+
+from .test_staff import RENEWAL, STAFF_URLS, TODAY, _url
+from .test_wizard import Applicant
+
+PASSWORD = "counter-pass-2026"
+
+
+@pytest.fixture
+def office(db):
+    return Office.objects.create(name="深圳市南山区异地受理点", region=Region.objects.get(code="440300"))
+
+
+@pytest.fixture
+def clerk(office):
+    user = User.objects.create_user("clerk", password=PASSWORD)
+    user.groups.add(Group.objects.get(name="柜台工作人员"))
+    StaffMembership.objects.create(user=user, office=office)
+    return user
+
+
+@pytest.fixture
+def plan(db):
+    return plan_create(answers=RENEWAL, today=TODAY)
+
+
+@pytest.fixture
+def application(plan, office, clerk):
+    return services.open_application(plan=plan, office=office, user=clerk, applicant_name="张三丰",
+                                     applicant_phone="13812345678", today=TODAY)
+
+
+def _no_store(response):
+    return "no-store" in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("name, kwargs", STAFF_URLS)
+@pytest.mark.parametrize("who", ["anonymous", "clerk", "visitor"])
+def test_every_staff_url_is_never_stored(client, application, clerk, name, kwargs, who):
+    if who == "clerk":
+        client.force_login(clerk)
+    elif who == "visitor":
+        client.force_login(User.objects.create_user("visitor"))
+    url = _url(name, kwargs, application.plan)
+    for response in (client.get(url), client.post(url, {"target": "signoff", "revision": 1})):
+        assert _no_store(response), (url, response.status_code, response.get("Cache-Control"))
+
+
+@pytest.mark.parametrize("url", ["/staff/login/", "/staff/no-such-page/", "/staff/plan/ABCDEFGHJKMNPQR/"])
+def test_the_login_page_and_desk_errors_are_never_stored(client, clerk, url):
+    assert _no_store(client.get(url))
+    client.force_login(clerk)
+    assert _no_store(client.get(url))
+
+
+def test_the_applicants_pages_keep_their_caching(client, plan):
+    assert not _no_store(client.get("/"))
+
+
+def test_a_desk_session_ends_at_browser_close(client, clerk):
+    response = client.post(reverse("staff:login"), {"username": "clerk", "password": PASSWORD}, follow=True)
+    assert response.status_code == 200
+    assert client.session.get_expire_at_browser_close()
+    assert not client.cookies["sessionid"]["expires"] and not client.cookies["sessionid"]["max-age"]
+
+
+def test_a_desk_session_ends_after_a_working_day(client, clerk, settings):
+    client.force_login(clerk)
+    assert client.get(reverse("staff:desk")).status_code == 200
+    session = client.session
+    session[SESSION_STARTED] = int(time.time()) - settings.STAFF_SESSION_SECONDS + 60
+    session.save()
+    assert client.get(reverse("staff:desk")).status_code == 200
+    session = client.session
+    session[SESSION_STARTED] = int(time.time()) - settings.STAFF_SESSION_SECONDS - 1
+    session.save()
+    response = client.get(reverse("staff:desk"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("staff:login"))
+    assert "_auth_user_id" not in client.session
+    assert "重新登录" in client.get(response["Location"]).content.decode()
+
+
+def test_plan_pages_opened_by_address_count_as_look_ups(client, clerk, plan, settings):
+    settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 3
+    client.force_login(clerk)
+    url = reverse("staff:plan", kwargs={"code": plan.code})
+    statuses = [client.get(url).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert "查询太频繁" in client.get(reverse("staff:plan", kwargs={"code": "ABCDEFGHJKMNPQR"})).content.decode()
+
+
+def test_a_look_up_and_the_plan_page_it_leads_to_count_once(client, clerk, plan, settings):
+    settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 3
+    client.force_login(clerk)
+    statuses = [client.get(reverse("staff:lookup"), {"code": plan.code}, follow=True).status_code
+                for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_each_walk_in_starts_fresh(client, clerk):
+    client.force_login(clerk)
+    walk_in = Applicant(client, base="/staff/walk-in/")
+    client.get(reverse("staff:walk_in"))
+    assert walk_in.answer("reason", "lost").status_code == 302
+    hukou = reverse("staff:walk_in_step", kwargs={"step": "hukou_province"})
+    assert client.get(hukou).status_code == 200  # the first applicant's answers reach this page
+    client.get(reverse("staff:desk"))  # back to the desk mid-way; the next applicant comes up
+    response = client.get(reverse("staff:walk_in"), follow=True)
+    assert "上一位申请人的回答已清除" in response.content.decode()
+    assert client.get(hukou)["Location"] == reverse("staff:walk_in_step", kwargs={"step": "reason"})
+
+
+def test_the_look_up_field_has_focus(client, clerk):
+    client.force_login(clerk)
+    html = client.get(reverse("staff:desk")).content.decode()
+    assert html.count("autofocus") == 1 and 'name="code"' in html.split("autofocus")[0].rsplit("<input", 1)[1]
+
+
+def test_the_staff_plan_page_prints_and_leads_back_to_the_desk(client, clerk, plan):
+    client.force_login(clerk)
+    html = client.get(reverse("staff:plan", kwargs={"code": plan.code})).content.decode()
+    assert f'href="{reverse("wizard:plan_print", kwargs={"code": plan.code})}"' in html and "打印清单" in html
+    assert f'href="{reverse("staff:desk")}">返回工作台' in html
+
+
+def test_an_empty_look_up_is_refused_in_chinese(client, clerk):
+    client.force_login(clerk)
+    html = client.get(reverse("staff:lookup"), {"code": ""}).content.decode()
+    assert "请输入查询码" in html and "This field is required" not in html
+
+
+def test_a_failed_look_up_still_lists_the_recent_plans(client, clerk):
+    made = plan_create(answers=RENEWAL, today=TODAY, created_by=clerk)
+    client.force_login(clerk)
+    response = client.get(reverse("staff:lookup"), {"code": "ABCDE-FGHJK-MNPQR"})
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert made.display_code in html and "还没有代办生成的清单" not in html
+
+
+def test_the_password_box_is_styled_like_the_other_boxes():
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("css/staff.css"), encoding="utf-8").read()
+    assert 'input[type="password"]' in css
