@@ -6,9 +6,11 @@ import zoneinfo
 
 import icalendar
 import segno
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -18,6 +20,7 @@ from django.views.generic import TemplateView
 
 from procedures import questions
 
+from .kept_pages import PAGE_TIMEOUT, fill_live_parts, page_key
 from .models import CODE_ALPHABET, CODE_LENGTH, Plan, normalise_code
 from .selectors import application_status_for, printing_office_for
 
@@ -53,18 +56,20 @@ class PlanMixin:
     def plan_url(self):
         return self.request.build_absolute_uri(self.plan.get_absolute_url())
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(plan_context(self.request, self.plan))
-        return context
 
-
-def plan_context(request, plan):
-    """Return what a plan's pages show of ``plan``; an unsaved one (an admin's preview) has no address."""
+def page_context(request, plan):
+    """Return what a plan's page shows that is the same for everyone, every day."""
     context = {"plan": plan, "result": plan.computed, "answers": questions.from_json(plan.answers)}
     if plan.pk is not None:
-        context.update(plan_url=request.build_absolute_uri(plan.get_absolute_url()),
-                       application=application_status_for(plan))
+        context["plan_url"] = request.build_absolute_uri(plan.get_absolute_url())
+    return context
+
+
+def live_context(request, plan):
+    """Return what a plan's page shows that changes or depends on who looks: the application, staff links."""
+    context = {"plan": plan}
+    if plan.pk is not None:
+        context["application"] = application_status_for(plan)
     if request.user.is_authenticated:
         context["printing_office"] = printing_office_for(request.user)
         # A clerk who opened the printout's QR code goes on from here to accept the application.
@@ -72,18 +77,62 @@ def plan_context(request, plan):
     return context
 
 
-class PlanView(PlanMixin, TemplateView):
-    template_name = "plan/plan.html"
+def plan_context(request, plan):
+    """Return what a plan's pages show of ``plan``; an unsaved one (an admin's preview) has no address."""
+    return {**page_context(request, plan), **live_context(request, plan)}
 
 
-class PlanPrintView(PlanMixin, TemplateView):
-    template_name = "plan/print.html"
-    url_name = "wizard:plan_print"
+class KeptPlanPage(PlanMixin, TemplateView):
+    """A plan page rendered once per plan, language, text size and deployed version, and kept in the cache.
+
+    A kept page is served without reading the plan; the ``{% live %}`` parts
+    (``live_parts``) are rendered for every request from ``live_context``.
+    """
+
+    live_parts = ()
+
+    def dispatch(self, request, *args, code, **kwargs):
+        self.key = page_key(request, self.template_name, code)
+        kept = cache.get(self.key) if self.key else None
+        if kept is not None:
+            # The live parts only need the plan's id and code.
+            return self.respond(Plan(pk=kept["plan_id"], code=code), kept["html"])
+        return super().dispatch(request, *args, code=code, **kwargs)
+
+    def live_context(self, plan):
+        return live_context(self.request, plan)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(printed_on=timezone.now().astimezone(SHANGHAI).date(),
-                       qr_svg=qr_svg(context["plan_url"], title=_("扫码打开这份清单")))
+        context.update(page_context(self.request, self.plan), live_markers=set())
+        return context
+
+    def get(self, request, *args, **kwargs):
+        html = render_to_string(self.template_name, self.get_context_data(**kwargs), request)
+        if self.key:
+            cache.set(self.key, {"plan_id": self.plan.pk, "html": html}, PAGE_TIMEOUT)
+        return self.respond(self.plan, html)
+
+    def respond(self, plan, html):
+        return HttpResponse(fill_live_parts(html, self.live_parts, self.live_context(plan)))
+
+
+class PlanView(KeptPlanPage):
+    template_name = "plan/plan.html"
+    live_parts = ("plan/_application_status.html", "plan/_desk_link.html")
+
+
+class PlanPrintView(KeptPlanPage):
+    template_name = "plan/print.html"
+    url_name = "wizard:plan_print"
+    live_parts = ("plan/_printing_office.html", "plan/_printed_on.html")
+
+    def live_context(self, plan):
+        return {**super().live_context(plan), "printed_on": timezone.now().astimezone(SHANGHAI).date()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["qr_svg"] = qr_svg(context["plan_url"], title=_("扫码打开这份清单"))
         return context
 
 
