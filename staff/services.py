@@ -129,6 +129,19 @@ def move_application(*, application, target, expected_revision, user, note="", t
     return application
 
 
+def record_phone_view(*, application, user):
+    """Record in the application's history that ``user`` saw its full phone number; return the number.
+
+    The history keeps who looked and when, as it keeps every move; the state stays as it is.
+    """
+    if not application.applicant_phone:
+        raise MoveRefused(_("这份申请没有登记电话号码。"))
+    ApplicationEvent.objects.create(
+        application_id=application.pk, from_state=application.state_code, to_state=application.state_code,
+        label=_("查看完整电话"), actor=user)
+    return application.applicant_phone
+
+
 def erase_personal_data(*, older_than_days, today=None):
     """Blank the optional name and phone of applications closed long enough ago; return how many.
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("plan/<str:code>/open/", views.OpenApplicationView.as_view(), name="open_application"),
     path("applications/<str:code>/", views.ApplicationView.as_view(), name="application"),
     path("applications/<str:code>/move/", views.MoveView.as_view(), name="move"),
+    path("applications/<str:code>/phone/", views.PhoneView.as_view(), name="phone"),
 ]

@@ -192,10 +192,27 @@ class ApplicationView(DeskAccessMixin, TemplateView):
             events=application.events.select_related("actor"),
             move_form=kwargs.get("move_form"),
             name=selectors.mask_name(application.applicant_name),
-            phone=selectors.mask_phone(application.applicant_phone),
+            phone=(application.applicant_phone if kwargs.get("full_phone")
+                   else selectors.mask_phone(application.applicant_phone)),
+            full_phone=kwargs.get("full_phone", False),
             today=timezone.localdate(),
         )
         return context
+
+
+class PhoneView(ApplicationView):
+    """The case page with the full phone number, for a clerk of the application's own office; recorded."""
+
+    http_method_names = ["post", "options"]
+
+    def post(self, request, code):
+        application = application_or_404(code, self.office)
+        try:
+            services.record_phone_view(application=application, user=request.user)
+        except services.MoveRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("staff:application", code=application.plan.code)
+        return self.render_to_response(self.get_context_data(code=code, full_phone=True))
 
 
 class MoveView(DeskAccessMixin, View):

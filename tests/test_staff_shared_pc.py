@@ -1,4 +1,5 @@
-"""The desk on a shared counter PC: nothing cached, sessions that end, look-ups limited, fresh walk-ins."""
+"""The desk on a shared counter PC: nothing cached, sessions that end, look-ups limited, fresh walk-ins,
+and a phone number shown in full only on request, each view recorded."""
 import time
 
 import pytest
@@ -7,7 +8,7 @@ from django.urls import reverse
 
 from procedures.models import Region
 from staff import services
-from staff.models import Office, StaffMembership
+from staff.models import Application, Office, StaffMembership
 from staff.views import SESSION_STARTED
 from wizard.services import plan_create
 
@@ -154,3 +155,67 @@ def test_the_password_box_is_styled_like_the_other_boxes():
 
     css = open(finders.find("css/staff.css"), encoding="utf-8").read()
     assert 'input[type="password"]' in css
+
+
+# --- contact details a clerk can use ------------------------------------------------------
+
+def _phone_url(application):
+    return reverse("staff:phone", kwargs={"code": application.plan.code})
+
+
+def test_a_clerk_of_the_office_sees_the_full_number_and_the_view_is_recorded(client, clerk, application):
+    client.force_login(clerk)
+    page = client.get(reverse("staff:application", kwargs={"code": application.plan.code})).content.decode()
+    assert "13812345678" not in page and "显示完整号码" in page
+    response = client.post(_phone_url(application))
+    html = response.content.decode()
+    assert response.status_code == 200 and "13812345678" in html
+    assert "no-store" in response["Cache-Control"]
+    event = application.events.last()
+    assert (event.label, event.actor, event.from_state, event.to_state) == ("查看完整电话", clerk, "apply", "apply")
+    assert "查看完整电话（clerk）" in html
+    application.refresh_from_db()
+    assert (application.state_code, application.revision) == ("apply", 1)
+
+
+def test_the_list_keeps_the_number_masked_after_a_view(client, clerk, application):
+    client.force_login(clerk)
+    client.post(_phone_url(application))
+    desk = client.get(reverse("staff:desk")).content.decode()
+    assert "13812345678" not in desk
+
+
+def test_another_office_cannot_see_the_number(client, application):
+    other = Office.objects.create(name="北京市朝阳区异地受理点", region=Region.objects.get(code="110000"))
+    user = User.objects.create_user("other-clerk")
+    user.groups.add(Group.objects.get(name="柜台工作人员"))
+    StaffMembership.objects.create(user=user, office=other)
+    client.force_login(user)
+    assert client.post(_phone_url(application)).status_code == 404
+    assert application.events.count() == 1
+
+
+@pytest.mark.parametrize("who, status", [pytest.param("anonymous", 302, id="anonymous"),
+                                         pytest.param("visitor", 403, id="no-permission")])
+def test_the_number_needs_sign_in_and_the_permission(client, application, who, status):
+    if who == "visitor":
+        client.force_login(User.objects.create_user("visitor"))
+    assert client.post(_phone_url(application)).status_code == status
+    assert application.events.count() == 1
+
+
+def test_the_number_is_shown_by_post_only(client, clerk, application):
+    client.force_login(clerk)
+    assert client.get(_phone_url(application)).status_code == 405
+    assert application.events.count() == 1
+
+
+def test_an_erased_number_cannot_be_shown(client, clerk, application):
+    Application.objects.filter(pk=application.pk).update(applicant_phone="")
+    client.force_login(clerk)
+    response = client.post(_phone_url(application), follow=True)
+    assert "没有登记电话号码" in response.content.decode()
+    assert application.events.count() == 1
+    application.refresh_from_db()
+    with pytest.raises(services.MoveRefused):
+        services.record_phone_view(application=application, user=clerk)
