@@ -36,3 +36,4 @@ class MoveForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(label=_("备注或原因"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = forms.BooleanField(required=False)

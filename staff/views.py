@@ -186,15 +186,19 @@ class ApplicationView(DeskAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         application = application_or_404(self.kwargs["code"], self.office)
+        moves = services.allowed_moves(application)
+        states = services.procedure_of(application).states_by_code
         context.update(
             application=application,
-            moves=services.allowed_moves(application),
+            moves=moves,
             events=application.events.select_related("actor"),
-            move_form=kwargs.get("move_form"),
             name=selectors.mask_name(application.applicant_name),
             phone=(application.applicant_phone if kwargs.get("full_phone")
                    else selectors.mask_phone(application.applicant_phone)),
             full_phone=kwargs.get("full_phone", False),
+            kept=kwargs.get("kept", ("", "")),
+            kept_unplaced=kwargs.get("kept", ("", ""))[0] not in {t.target for t in moves},
+            closing={t.target for t in moves if states[t.target].is_terminal},
             today=timezone.localdate(),
         )
         return context
@@ -215,23 +219,40 @@ class PhoneView(ApplicationView):
         return self.render_to_response(self.get_context_data(code=code, full_phone=True))
 
 
-class MoveView(DeskAccessMixin, View):
+class MoveView(ApplicationView):
+    """Move an application; a refused move shows the case again with the clerk's note kept."""
+
+    http_method_names = ["post", "options"]
+
     def post(self, request, code):
         application = application_or_404(code, self.office)
         form = MoveForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("操作无效，请刷新页面后重试。"))
             return redirect("staff:application", code=application.plan.code)
+        target, note = form.cleaned_data["target"], form.cleaned_data["note"]
+        state = services.procedure_of(application).states_by_code.get(target)
         try:
-            services.move_application(
-                application=application, target=form.cleaned_data["target"],
-                expected_revision=form.cleaned_data["revision"], user=request.user,
-                note=form.cleaned_data["note"])
+            if state is not None and state.is_terminal and not form.cleaned_data["confirm"]:
+                raise services.MoveRefused(_("“%(state)s”会结束这份申请，请勾选确认后再提交。") % {"state": state.name})
+            services.move_application(application=application, target=target, note=note, user=request.user,
+                                      expected_revision=form.cleaned_data["revision"])
         except services.MoveRefused as refusal:
             messages.error(request, str(refusal))
-        else:
-            messages.success(request, _("已更新为“%(state)s”。") % {"state": application.state_name})
+            if isinstance(refusal, services.StaleApplication):
+                messages.info(request, moved_by_someone_else(application))
+            return self.render_to_response(self.get_context_data(code=code, kept=(target, note)))
+        messages.success(request, _("已更新为“%(state)s”。") % {"state": application.state_name})
         return redirect("staff:application", code=application.plan.code)
+
+
+def moved_by_someone_else(application):
+    """Say who last moved an application, when, and to what."""
+    application.refresh_from_db()
+    event = application.events.select_related("actor").last()
+    return _("%(time)s %(user)s 已把它改为“%(state)s”。您写的备注保留在下面，请确认后再操作。") % {
+        "time": timezone.localtime(event.at).strftime("%H:%M"), "user": event.actor.get_username(),
+        "state": application.state_name}
 
 
 class OverdueView(DeskAccessMixin, TemplateView):

@@ -219,3 +219,44 @@ def test_an_erased_number_cannot_be_shown(client, clerk, application):
     application.refresh_from_db()
     with pytest.raises(services.MoveRefused):
         services.record_phone_view(application=application, user=clerk)
+
+
+# --- moves that close a case, and moves that lose a race ----------------------------------------
+
+def _move_url(application):
+    return reverse("staff:move", kwargs={"code": application.plan.code})
+
+
+def test_a_move_that_closes_the_case_asks_for_confirmation(client, clerk, application):
+    client.force_login(clerk)
+    page = client.get(reverse("staff:application", kwargs={"code": application.plan.code})).content.decode()
+    assert 'name="confirm"' in page and 'id="confirm-withdrawn"' in page and 'id="confirm-signoff"' not in page
+    response = client.post(_move_url(application), {"target": "withdrawn", "revision": 1, "note": "申请人不办了"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "请勾选确认" in html and "申请人不办了</textarea>" in html
+    application.refresh_from_db()
+    assert (application.state_code, application.is_closed) == ("apply", False)
+    response = client.post(_move_url(application),
+                           {"target": "withdrawn", "revision": 1, "note": "申请人不办了", "confirm": "1"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.is_closed and application.events.last().note == "申请人不办了"
+
+
+def test_a_move_that_keeps_the_case_open_needs_no_confirmation(client, clerk, application):
+    client.force_login(clerk)
+    assert client.post(_move_url(application), {"target": "signoff", "revision": 1}).status_code == 302
+    application.refresh_from_db()
+    assert application.state_code == "signoff"
+
+
+def test_a_move_that_lost_the_race_keeps_the_note_and_says_who_moved_it(client, clerk, application):
+    other = User.objects.create_user("colleague")
+    services.move_application(application=application, target="signoff", expected_revision=1, user=other)
+    client.force_login(clerk)
+    response = client.post(_move_url(application), {"target": "signoff", "revision": 1, "note": "已电话告知申请人"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "刚被其他人更新" in html and "colleague 已把它改为“户籍地审核签发”" in html
+    assert 'readonly>已电话告知申请人</textarea>' in html
+    assert application.events.count() == 2
