@@ -2,6 +2,10 @@
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from procedures.selectors import compiled
+from procedures.vocabulary import Actor, Milestone
 
 from .models import Application, StaffMembership
 
@@ -14,7 +18,7 @@ def office_of(user):
 
 def open_applications(office):
     return (Application.objects.filter(office=office, is_closed=False)
-            .select_related("plan").order_by("accepted_on", "pk"))
+            .select_related("plan", "procedure").order_by("accepted_on", "pk"))
 
 
 def overdue_applications(office, today=None):
@@ -26,7 +30,7 @@ def overdue_applications(office, today=None):
         # LEAST ignores NULLs on PostgreSQL but not on SQLite, so fill each from the other.
         .annotate(first_due=Least(Coalesce("card_ready_due", "statutory_due"),
                                   Coalesce("statutory_due", "card_ready_due")))
-        .select_related("plan")
+        .select_related("plan", "procedure")
         .order_by("first_due", "accepted_on", "pk")
     )
 
@@ -54,3 +58,30 @@ def mask_phone(phone):
         return "*" * len(digits)
     keep = 3 if len(digits) >= 11 else 1
     return f"{digits[:keep]}{'*' * (len(digits) - keep - 4)}{digits[-4:]}"
+
+
+# How a state reads as a status on the desk, from what content already says about it: the milestone it
+# marks, else who holds the case. Which state has which milestone or actor stays content.
+STATUS_OF_MILESTONE = {
+    Milestone.ACCEPTED: _("已受理"), Milestone.ISSUED: _("已签发"), Milestone.CARD_READY: _("待领取"),
+    Milestone.COLLECTED: _("已领取"), Milestone.MAILED: _("已寄出"),
+}
+STATUS_OF_ACTOR = {
+    Actor.HUKOU_OFFICE: _("户籍地办理中"), Actor.PRODUCTION: _("制证中"),
+    Actor.RESIDENCE_OFFICE: _("受理点办理中"), Actor.APPLICANT: _("待申请人办理"),
+}
+
+
+def status_of(state):
+    """Return a compiled state as a status (已受理, 制证中, 待领取...), not as the step's name."""
+    if state.milestone in STATUS_OF_MILESTONE:
+        return STATUS_OF_MILESTONE[state.milestone]
+    if state.is_terminal:
+        return _("已结束：%(state)s") % {"state": state.name}
+    return STATUS_OF_ACTOR.get(state.actor, state.name)
+
+
+def application_status(application):
+    """Return the status of an application's current state (its procedure is compiled once per version)."""
+    state = compiled(application.procedure).states_by_code.get(application.state_code)
+    return status_of(state) if state is not None else application.state_name

@@ -190,7 +190,8 @@ class ApplicationView(DeskAccessMixin, TemplateView):
         states = services.procedure_of(application).states_by_code
         context.update(
             application=application,
-            moves=moves,
+            moves=[(t, selectors.status_of(states[t.target])) for t in moves],
+            status=selectors.application_status(application),
             events=application.events.select_related("actor"),
             name=selectors.mask_name(application.applicant_name),
             phone=(application.applicant_phone if kwargs.get("full_phone")

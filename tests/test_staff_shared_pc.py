@@ -1,5 +1,6 @@
 """The desk on a shared counter PC: nothing cached, sessions that end, look-ups limited, fresh walk-ins,
 and a phone number shown in full only on request, each view recorded."""
+import datetime
 import time
 
 import pytest
@@ -260,3 +261,53 @@ def test_a_move_that_lost_the_race_keeps_the_note_and_says_who_moved_it(client, 
     assert "刚被其他人更新" in html and "colleague 已把它改为“户籍地审核签发”" in html
     assert 'readonly>已电话告知申请人</textarea>' in html
     assert application.events.count() == 2
+
+
+# --- states read as statuses; buttons name where they lead --------------------------------------
+
+@pytest.mark.parametrize("path, status", [
+    pytest.param([], "已受理", id="accepted"),
+    pytest.param(["signoff"], "户籍地办理中", id="at-the-hukou-county"),
+    pytest.param(["signoff", "produce"], "制证中", id="in-production"),
+    pytest.param(["signoff", "produce", "deliver", "ready"], "待领取", id="ready"),
+    pytest.param(["signoff", "produce", "deliver", "ready", "collect"], "已领取", id="collected"),
+    pytest.param(["withdrawn"], "已结束：申请人撤回", id="withdrawn"),
+])
+def test_the_case_reads_as_a_status(client, clerk, application, path, status):
+    for target in path:
+        application = services.move_application(application=application, target=target, note="原因",
+                                                 expected_revision=application.revision, user=clerk)
+    client.force_login(clerk)
+    html = client.get(reverse("staff:application", kwargs={"code": application.plan.code})).content.decode()
+    assert f"<dd><strong>{status}</strong></dd>" in html
+
+
+def test_buttons_say_what_the_case_becomes(client, clerk, application):
+    for target in ["signoff", "produce", "deliver"]:
+        application = services.move_application(application=application, target=target,
+                                                 expected_revision=application.revision, user=clerk)
+    client.force_login(clerk)
+    html = client.get(reverse("staff:application", kwargs={"code": application.plan.code})).content.decode()
+    assert "送达受理点（改为“待领取”）</button>" in html
+
+
+def test_the_desk_and_overdue_lists_show_statuses(client, clerk, office):
+    late = services.open_application(plan=plan_create(answers=RENEWAL, today=TODAY), office=office, user=clerk,
+                                     today=TODAY - datetime.timedelta(days=90))
+    services.move_application(application=late, target="signoff", expected_revision=1, user=clerk)
+    client.force_login(clerk)
+    for url in (reverse("staff:desk"), reverse("staff:overdue")):
+        assert "<strong>户籍地办理中</strong>" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_desk_makes_as_many_queries_for_50_rows_as_for_5(client, clerk, office, rows,
+                                                             django_assert_max_num_queries):
+    for _ in range(rows):
+        services.open_application(plan=plan_create(answers=RENEWAL, today=TODAY, created_by=clerk), office=office,
+                                  user=clerk, today=TODAY - datetime.timedelta(days=90))
+    client.force_login(clerk)
+    client.get(reverse("staff:desk"))  # compiles the procedure once per process, as a running site has
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("staff:desk")).content.decode()
+    assert html.count("<strong>已受理</strong>") == rows
