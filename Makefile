@@ -37,6 +37,10 @@ lint: install
 bench: install
 	bash bench/run.sh
 
+# The counter's desk at 10,000 applications and 50,000 plans: queries and median time per page (prints figures).
+bench-desk: install
+	$(BIN)/python bench/desk_bench.py
+
 # SOAK_SECONDS (default 600) at 64 users on a fresh PostgreSQL database `soak`, PostgreSQL restarted half-way.
 soak: install
 	@test -x $(BIN)/locust || $(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements-bench.txt
