@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from .models import Application
 
 DESK_PERMISSION = "staff.use_desk"
 RECENT_PLANS = 20
+PAGE_SIZE = 50
 # Session keys: when the desk was first used in this session, and the code a look-up just counted.
 SESSION_STARTED = "staff_session_started"
 LOOKED_UP = "staff_looked_up"
@@ -83,14 +85,19 @@ def lookup_allowed(request):
     return not is_ratelimited(request, group="staff-lookup", key="user", rate=lookup_rate, increment=True)
 
 
-def desk_context(office, form):
+def page_of(request, rows):
+    """Return the page of ``rows`` the request's ``page`` parameter asks for (plain GET links, 50 a page)."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def desk_context(request, office, form):
     """Return what the desk page shows: the look-up form and, for an office, its work."""
     context = {"office": office, "form": form}
     if office is not None:
         context["recent_plans"] = (
             Plan.objects.filter(created_by__staff_membership__office=office)
             .select_related("created_by")[:RECENT_PLANS])
-        context["open_applications"] = selectors.open_applications(office)
+        context["open_applications"] = page_of(request, selectors.open_applications(office))
         context["overdue_count"] = selectors.overdue_applications(office).count()
     return context
 
@@ -101,7 +108,7 @@ def too_many(request, office):
 
 class DeskView(DeskAccessMixin, View):
     def get(self, request):
-        return render(request, "staff/desk.html", desk_context(self.office, LookupForm()))
+        return render(request, "staff/desk.html", desk_context(request, self.office, LookupForm()))
 
 
 class LookupView(DeskAccessMixin, View):
@@ -110,11 +117,11 @@ class LookupView(DeskAccessMixin, View):
         if not lookup_allowed(request):
             return too_many(request, self.office)
         if not form.is_valid():
-            return render(request, "staff/desk.html", desk_context(self.office, form))
+            return render(request, "staff/desk.html", desk_context(request, self.office, form))
         code = form.cleaned_data["code"]
         if not Plan.objects.filter(code=code).exists():
             form.add_error("code", _("找不到查询码 %(code)s，请核对。") % {"code": code})
-            return render(request, "staff/desk.html", desk_context(self.office, form), status=404)
+            return render(request, "staff/desk.html", desk_context(request, self.office, form), status=404)
         # Counted once: the plan page this leads to does not count it again.
         request.session[LOOKED_UP] = code
         return redirect("staff:plan", code=code)
@@ -262,7 +269,7 @@ class OverdueView(DeskAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["today"] = timezone.localdate()
-        context["overdue"] = (selectors.overdue_applications(self.office, context["today"])
+        context["overdue"] = (page_of(self.request, selectors.overdue_applications(self.office, context["today"]))
                               if self.office else [])
         return context
 

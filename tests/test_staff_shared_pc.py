@@ -308,6 +308,22 @@ def test_the_desk_makes_as_many_queries_for_50_rows_as_for_5(client, clerk, offi
                                   user=clerk, today=TODAY - datetime.timedelta(days=90))
     client.force_login(clerk)
     client.get(reverse("staff:desk"))  # compiles the procedure once per process, as a running site has
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         html = client.get(reverse("staff:desk")).content.decode()
     assert html.count("<strong>已受理</strong>") == rows
+
+
+def test_the_desk_and_overdue_lists_come_in_pages_of_50(client, clerk, office):
+    for _ in range(51):
+        services.open_application(plan=plan_create(answers=RENEWAL, today=TODAY), office=office, user=clerk,
+                                  today=TODAY - datetime.timedelta(days=90))
+    client.force_login(clerk)
+    for name in ("staff:desk", "staff:overdue"):
+        url = reverse(name)
+        first = client.get(url).content.decode()
+        assert first.count("<strong>已受理</strong>") == 50 and f'href="{url}?page=2" rel="next"' in first
+        assert "第 1 / 2 页，共 51 份" in first
+        second = client.get(url, {"page": 2}).content.decode()
+        assert second.count("<strong>已受理</strong>") == 1 and f'href="{url}?page=1" rel="prev"' in second
+    failed_look_up = client.get(reverse("staff:lookup"), {"code": "ABCDE-FGHJK-MNPQR"}).content.decode()
+    assert f'href="{reverse("staff:desk")}?page=2"' in failed_look_up
