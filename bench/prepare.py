@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 HOST = "127.0.0.1"
+TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 STEP = "documents"
 BIRTH = datetime.date(1980, 5, 6)
 
@@ -99,7 +100,11 @@ def new_session(today):
 
 
 def count_queries(client, method, path, data=None):
-    """Return (status, queries) for one request, after a warm-up request."""
+    """Return (status, {"queries": n, "transaction": m}) for one request, after a warm-up request.
+
+    Transaction statements (BEGIN, COMMIT, SAVEPOINT...) that Django logs around a write are
+    counted apart from the queries that read or write rows.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -107,7 +112,9 @@ def count_queries(client, method, path, data=None):
     call(path, data) if data is not None else call(path)
     with CaptureQueriesContext(connection) as captured:
         response = call(path, data) if data is not None else call(path)
-    return response.status_code, len(captured.captured_queries)
+    statements = [query["sql"].split(None, 1)[0].upper() for query in captured.captured_queries]
+    control = sum(1 for word in statements if word in TRANSACTION_CONTROL)
+    return response.status_code, {"queries": len(statements) - control, "transaction": control}
 
 
 def main():

@@ -92,6 +92,35 @@ measure print "$(j 'd["paths"]["print"]')"
 kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true; GUNICORN_PID=""
 status_5xx=$(grep -c '^5' "$WORK/access.log" || true)
 
+# The Django template baseline (shared/tools/baseline_django: 200 rows with filters, ~39 KB), measured the
+# same way in the same run, when that project is beside this one (BENCH_BASELINE_DIR chooses another).
+BASELINE_DIR="${BENCH_BASELINE_DIR:-$ROOT/../shared/tools/baseline_django}"
+if [[ -f "$BASELINE_DIR/manage.py" ]]; then
+  echo "== Django template baseline ($BASELINE_DIR /tpl/) under gunicorn -w 2"
+  cp -r "$BASELINE_DIR" "$WORK/baseline"
+  (
+    cd "$WORK/baseline"
+    env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE "$PY" manage.py migrate -v0
+    env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE "$PY" manage.py shell -v0 -c "
+from decimal import Decimal
+from bench.models import Item
+Item.objects.bulk_create([Item(title=f'item number {i} of the benchmark list', price=Decimal(i % 100) + Decimal('0.99'),
+                                active=(i % 7 != 0)) for i in range(250)])"
+    env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE "$PY" -m gunicorn base.wsgi:application -w 2 \
+      -b "127.0.0.1:$PORT" --access-logfile /dev/null --error-logfile "$WORK/baseline.log" &
+    echo $! > "$WORK/baseline.pid"
+  )
+  GUNICORN_PID=$(cat "$WORK/baseline.pid")
+  for _ in $(seq 1 100); do curl -fs -o /dev/null "$BASE/tpl/" && break; sleep 0.2; done
+  timeout 30 wrk -t2 -c8 -d2s "$BASE/tpl/" > /dev/null 2>&1 || true
+  raw="$WORK/wrk-baseline.txt"
+  timeout $((SECS + 30)) wrk -t2 -c"$CONN" -d"${SECS}s" --latency --timeout 10s "$BASE/tpl/" > "$raw" 2>&1
+  echo "baseline GET /tpl/ $(awk '/^Requests\/sec:/{print $2}' "$raw") $(to_ms "$(awk '$1=="50%"{print $2}' "$raw")")" \
+    "$(to_ms "$(awk '$1=="99%"{print $2}' "$raw")") 0" >> "$RESULTS"
+  kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true; GUNICORN_PID=""
+  echo "   baseline: $(awk '/^Requests\/sec:/{print $2}' "$raw") req/s"
+fi
+
 echo "== engine alone (a throwaway SQLite database)"
 DATABASE_URL="sqlite:///$WORK/engine.sqlite3" "$PY" bench/engine_bench.py > "$WORK/engine.txt"
 
@@ -109,18 +138,34 @@ for line in open(engine_file):
         engine[key] = value
 
 labels = {"hello": "hello world (ceiling)", "wizard_get": "wizard step GET", "wizard_post": "wizard step POST",
-          "plan": "plan page", "print": "print page"}
+          "plan": "plan page", "print": "print page", "baseline": "Django /tpl/ baseline"}
+# Ratio to hello world each page must reach (the issue's targets).
+TARGETS = {"wizard_get": 0.25, "wizard_post": 0.25, "plan": 0.5, "print": 0.5}
+MAX_QUERIES = {"wizard_get": 3, "wizard_post": 3}
+by_name = {row[0]: row for row in rows}
+hello = float(by_name["hello"][3])
+baseline = float(by_name["baseline"][3]) if "baseline" in by_name else None
 print()
-print(f"{'page':<22} {'method':<6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'SQL/page':>9}  path")
-hello = None
-ratios = {}
+print(f"{'page':<22} {'method':<6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'SQL/page':>9} "
+      f"{'/hello':>7} {'target':>7} {'/tpl':>6}  path")
+ratios, missed = {}, []
 for name, method, path, rps, p50, p99, errors in rows:
     rps = float(rps)
-    if name == "hello":
-        hello = rps
-    else:
+    ratio = rps / hello
+    target = TARGETS.get(name)
+    sql = queries.get(name, "-")
+    if name in TARGETS:
         ratios[name] = rps
-    print(f"{labels[name]:<22} {method:<6} {rps:>9.1f} {p50:>8} {p99:>8} {errors:>7} {queries[name]:>9}  {path}")
+        if ratio < target:
+            missed.append(f"{labels[name]} ratio {ratio:.3f} < {target}")
+    if name in MAX_QUERIES and isinstance(sql, dict) and sql["queries"] > MAX_QUERIES[name]:
+        missed.append(f"{labels[name]} makes {sql['queries']} SQL queries > {MAX_QUERIES[name]}")
+    sql_text = (f"{sql['queries']}+{sql['transaction']}t" if isinstance(sql, dict) and sql["transaction"]
+                else str(sql["queries"] if isinstance(sql, dict) else sql))
+    vs_tpl = f"{rps / baseline:6.2f}" if baseline and name != "baseline" else "     -"
+    print(f"{labels[name]:<22} {method:<6} {rps:>9.1f} {p50:>8} {p99:>8} {errors:>7} {sql_text:>9} "
+          f"{ratio:>7.3f} {target if target else '-':>7} {vs_tpl}  {path}")
+print("SQL/page: queries, then +Nt for transaction statements (BEGIN/COMMIT around the session's write)")
 print(f"5xx responses logged by gunicorn during the runs: {status_5xx}")
 print()
 print("engine alone (make_plan with the catalogue, regions and calendar loaded):")
@@ -135,7 +180,12 @@ print(f"  generated {engine['generated_states']} states / {engine['generated_tra
       f"plan {float(engine['generated_plan_ms']):.2f} ms (target < 20)")
 print(f"  (CPU time of the same runs: compile {float(engine['generated_compile_cpu_ms']):.1f} ms, "
       f"plan {float(engine['generated_plan_cpu_ms']):.2f} ms; wall time includes waiting for a core)")
+if float(engine["generated_compile_ms"]) >= 200:
+    missed.append(f"engine compile {float(engine['generated_compile_ms']):.1f} ms >= 200")
+if float(engine["generated_plan_ms"]) >= 20:
+    missed.append(f"engine plan {float(engine['generated_plan_ms']):.2f} ms >= 20")
 worst = min(ratios, key=ratios.get)
 print(f"lowest page: {labels[worst]} at {ratios[worst]:.1f} req/s; hello world {hello:.1f} req/s")
+print("targets: " + ("all met" if not missed else "MISSED: " + "; ".join(missed)))
 print(f"ratio_min={ratios[worst] / hello:.3f}")
 PYEOF
