@@ -83,6 +83,7 @@ PYEOF
 )"
 
 : > "$WORK/outage"
+started=$(date +%s)
 (
   if [[ "$OUTAGE" == 1 ]]; then
     sleep $((SECS / 2))
@@ -94,7 +95,8 @@ PYEOF
     sleep $((SECS / 2))
   fi
   if [[ "$KILL" == 1 ]]; then
-    sleep $((SECS / 4))
+    wait_for=$((started + SECS * 3 / 4 - $(date +%s)))
+    if (( wait_for > 0 )); then sleep "$wait_for"; fi
     # SIGKILL to the instance's process group (its gunicorn master and workers), as a crash would.
     kill -KILL -- "-$VICTIM_PID"; echo "instance $(date +%s.%N)" >> "$WORK/outage"
   fi

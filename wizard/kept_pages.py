@@ -55,7 +55,11 @@ def page_key(request, template_name, code):
 
 
 def fill_live_parts(html, parts, context):
-    """Return a kept page with each live part rendered for this request."""
-    for name in parts:
-        html = html.replace(marker(name), render_to_string(name, context))
+    """Return a kept page with each live part rendered for this request.
+
+    ``parts`` maps each part's template to the context value it shows; a part whose
+    value is empty (no application, not signed in) shows nothing and is not rendered.
+    """
+    for name, shows in parts.items():
+        html = html.replace(marker(name), render_to_string(name, context) if context.get(shows) else "")
     return html

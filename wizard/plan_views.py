@@ -89,7 +89,7 @@ class KeptPlanPage(PlanMixin, TemplateView):
     (``live_parts``) are rendered for every request from ``live_context``.
     """
 
-    live_parts = ()
+    live_parts = {}  # template of a {% live %} part -> the context value it shows
 
     def dispatch(self, request, *args, code, **kwargs):
         self.key = page_key(request, self.template_name, code)
@@ -119,13 +119,13 @@ class KeptPlanPage(PlanMixin, TemplateView):
 
 class PlanView(KeptPlanPage):
     template_name = "plan/plan.html"
-    live_parts = ("plan/_application_status.html", "plan/_desk_link.html")
+    live_parts = {"plan/_application_status.html": "application", "plan/_desk_link.html": "at_the_desk"}
 
 
 class PlanPrintView(KeptPlanPage):
     template_name = "plan/print.html"
     url_name = "wizard:plan_print"
-    live_parts = ("plan/_printing_office.html", "plan/_printed_on.html")
+    live_parts = {"plan/_printing_office.html": "printing_office", "plan/_printed_on.html": "printed_on"}
 
     def live_context(self, plan):
         return {**super().live_context(plan), "printed_on": timezone.now().astimezone(SHANGHAI).date()}
