@@ -169,6 +169,12 @@ class Cluster:
         self.run_dir.mkdir(exist_ok=True)
         for port in self.instance_ports:
             self.start_instance(port)
+        with socket.socket() as probe:  # nginx would retry for a while, and another server could answer
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", self.port))
+            except OSError:
+                raise RuntimeError(f"port {self.port} is already in use") from None
         config = self.run_dir / "nginx.conf"
         config.write_text(render_nginx(
             listen=f"127.0.0.1:{self.port}", upstreams=[f"127.0.0.1:{p}" for p in self.instance_ports],
@@ -202,7 +208,7 @@ class Cluster:
         self.nginx = None
 
     def state(self):
-        return {"address": self.address, "database": self.database, "nginx_pid": self.nginx.pid,
+        return {"address": self.address, "database": self.database, "pid": os.getpid(), "nginx_pid": self.nginx.pid,
                 "instances": [{"port": port, "pid": process.pid} for port, process in self.instances.items()],
                 "access_log": str(self.access_log)}
 
