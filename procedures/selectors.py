@@ -4,6 +4,7 @@ Each cache is keyed by something the database changes whenever the content does
 (a procedure's cache token and update time, a content stamp), so a worker never
 serves stale content and never recompiles unchanged content.
 """
+import contextlib
 import datetime
 import functools
 import threading
@@ -46,6 +47,36 @@ class KeyedCache:
             self._items.clear()
 
 
+_held_stamps = threading.local()
+
+
+@contextlib.contextmanager
+def stamps_read_once():
+    """Within the block, read every content stamp in one query, the first time one is needed.
+
+    For a view that reads several cached contents (the wizard: regions and procedures)
+    and writes none of them: one query instead of one per content.
+    """
+    outer = getattr(_held_stamps, "stamps", None)
+    if outer is None:
+        _held_stamps.stamps = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _held_stamps.stamps = None
+
+
+def current_stamp(key):
+    """Return the content stamp ``key`` (0 if none was drawn yet)."""
+    held = getattr(_held_stamps, "stamps", None)
+    if held is None:
+        return ContentStamp.objects.filter(key=key).values_list("token", flat=True).first() or 0
+    if not held:
+        held.update(ContentStamp.objects.values_list("key", "token"), **{"": 0})  # "": read, even if empty
+    return held.get(key) or 0
+
+
 def stamped(stamp_key):
     """Keep a read's result until the content stamp ``stamp_key`` changes (one query to tell).
 
@@ -58,7 +89,7 @@ def stamped(stamp_key):
 
         @functools.wraps(read)
         def cached(*args):
-            stamp = ContentStamp.objects.filter(key=stamp_key).values_list("token", flat=True).first() or 0
+            stamp = current_stamp(stamp_key)
             return cache.get((stamp, *args), lambda: read(*args))
         return cached
     return decorate

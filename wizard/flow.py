@@ -26,6 +26,7 @@ from django.views import View
 
 from procedures import questions
 from procedures.dates import cn_date
+from procedures.selectors import stamps_read_once
 from procedures.vocabulary import QuestionKind
 
 from .forms import FIELD, form_class, typed_anything
@@ -90,11 +91,13 @@ class ApplyWizard(View):
         return None
 
     def dispatch(self, request, *args, **kwargs):
-        self.today = timezone.localdate()
-        self.regions = RegionLookup(self.today, self.catalogue())
-        self.places = PlaceChoices(self.regions.snapshot)
-        self.state = State.load(request.session.get(self.session_key))
-        return super().dispatch(request, *args, **kwargs)
+        # The regions' and the procedures' stamps in one query (a page writes no content).
+        with stamps_read_once():
+            self.today = timezone.localdate()
+            self.regions = RegionLookup(self.today, self.catalogue())
+            self.places = PlaceChoices(self.regions.snapshot)
+            self.state = State.load(request.session.get(self.session_key))
+            return super().dispatch(request, *args, **kwargs)
 
     # --- state and redirects ---------------------------------------------------------
 
