@@ -117,3 +117,54 @@ def test_a_commercial_page_makes_a_fact_likely_at_most(seeded_catalogue):
     seeded = [m for m in (*plan.notices, *plan.documents) if "（商业网站）" in m.provenance.source]
     assert seeded, "the seed page is still cited somewhere"
     assert {m.provenance.confidence for m in seeded} == {"likely"}
+
+
+# The renewal window follows the household-registration province, wherever one renews.
+EXPIRING_IN_FIVE_MONTHS = {"reason": "expiring", "card_expiry_date": D(2027, 4, 25), "birth_date": D(1995, 3, 1)}
+
+
+@pytest.mark.parametrize("hukou", [
+    pytest.param("310101", id="shanghai"), pytest.param("320102", id="jiangsu"),
+    pytest.param("440303", id="guangdong"), pytest.param("340102", id="anhui"),
+])
+def test_six_months_early_where_the_home_province_allows_it(seeded_catalogue, hukou):
+    plan = make_plan(seeded_catalogue, hukou, HENAN, **EXPIRING_IN_FIVE_MONTHS)
+    assert plan.renewal_window_opens == D(2026, 10, 25)
+    assert plan.apply_date == TODAY
+    assert "renewal_window_not_open" not in codes(plan.warnings)
+
+
+def test_three_months_early_elsewhere_even_when_living_in_a_six_month_province(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, **EXPIRING_IN_FIVE_MONTHS)
+    assert plan.renewal_window_opens == D(2027, 1, 25)
+    assert plan.apply_date == D(2027, 1, 25)
+    [warning] = [m for m in plan.warnings if m.code == "renewal_window_not_open"]
+    assert "户籍所在省" in warning.text and "3 个月" not in warning.text
+
+
+def test_every_renewal_window_is_likely_not_verified(seeded_catalogue):
+    for procedure in seeded_catalogue.main:
+        for limit in procedure.limits("renewal_window"):
+            assert limit.provenance.confidence == "likely", (procedure.slug, limit.label)
+
+
+def test_the_airport_cut_off_is_one_airports_rule(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="lost")
+    [flight] = [u for u in plan.urgent_options if u.code == "flight_temporary_certificate"]
+    assert flight.provenance.confidence == "likely"
+    assert "有的机场起飞前 50 分钟" in flight.text
+
+
+def test_online_services_only_as_sourced(seeded_catalogue):
+    jiangsu = make_plan(seeded_catalogue, "320102", "320102", reason="lost")
+    [online] = [m for m in jiangsu.notices if m.code == "online_same_province"]
+    assert online.provenance.confidence == "likely"
+    assert "随申办" not in online.text
+    shanghai = make_plan(seeded_catalogue, "310101", "310101", reason="expired", card_expiry_date=D(2026, 8, 1))
+    assert "online_same_province" not in codes(shanghai.notices)
+
+
+def test_no_city_is_said_to_refuse_temporary_cards_as_certain(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, "110105", reason="lost")
+    [notice] = [m for m in plan.notices if m.code == "temporary_card_at_home_only"]
+    assert "北京" not in notice.text and notice.provenance.confidence == "likely"
