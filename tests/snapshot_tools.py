@@ -23,10 +23,10 @@ UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
 # (hukou, residence) division codes. District codes on purpose: they must resolve to the city.
 PAIRS = {
-    "henan-to-shenzhen": ("410100", "440300"),  # cross-region; Guangdong photo receipt; mail offered
+    "henan-to-shenzhen": ("410100", "440300"),  # cross-region; Guangdong photo receipt
     "henan-to-beijing": ("410100", "110105"),  # cross-region; Beijing promises 20 days
-    "nanjing-to-shanghai": ("320100", "310101"),  # both in the Yangtze River Delta pilot; mail offered
-    "shenzhen-local": ("440300", "440305"),  # local; photo receipt; mail; same-province online
+    "nanjing-to-shanghai": ("320100", "310101"),  # both in the Yangtze River Delta pilot
+    "shenzhen-local": ("440300", "440305"),  # local; photo receipt; same-province online
     "beijing-local": ("110105", "110108"),  # local; Beijing promises 12 working days
     "guangzhou-to-shenzhen": ("440100", "440300"),  # cross-region inside one province
     "shenzhen-to-guangzhou": ("440300", "440100"),  # Guangzhou promises 40 days cross-region
@@ -34,6 +34,12 @@ PAIRS = {
     "nanjing-to-hefei": ("320100", "340100"),  # pilot and an Anhui photo receipt
     "shenzhen-to-henan": ("440300", "410100"),  # a minor must go home, where a receipt is needed
     "beijing-to-henan": ("110105", "410100"),  # a minor must go home, where Beijing's promises apply
+    "henan-to-xining": ("410100", "630102"),  # Xining mails cards
+    "xining-local": ("630100", "630102"),
+    "xining-to-henan": ("630100", "410100"),  # sent home, where cards are mailed
+    "henan-to-chengdu": ("410100", "510104"),  # Sichuan: a relative may collect
+    "chengdu-local": ("510100", "510104"),
+    "chengdu-to-henan": ("510100", "410100"),  # sent home, where a relative may collect
     "hongkong-hukou": ("810000", "440300"),
     "henan-to-hongkong": ("410100", "810000"),
     "taiwan-hukou": ("710000", "350200"),
@@ -113,16 +119,17 @@ def build_cases():
         make_case("lost", "henan-to-shenzhen", "minor"),
         make_case("expiring", "shenzhen-local", "minor"),
         make_case("damaged", "nanjing-to-shanghai", "minor"),
-        make_case("first_time", "henan-to-shenzhen", "minor", "mail", delivery="mail"),
+        # Mail chosen where the place of application offers none: the child goes home (no mail there).
+        make_case("first_time", "henan-to-xining", "minor", "mail", delivery="mail"),
         make_case("first_time", "beijing-local", "minor"),
         make_case("lost", "shenzhen-local", "minor"),
         make_case("first_time", "shenzhen-to-henan", "minor"),
-        # Mail delivery where the child's first card is made: at home in Shenzhen.
-        make_case("first_time", "shenzhen-to-henan", "minor", "mail", delivery="mail"),
+        # Mail delivery where the child's first card is made: at home in Xining.
+        make_case("first_time", "xining-to-henan", "minor", "mail", delivery="mail"),
         make_case("first_time", "beijing-to-henan", "minor"),
         # Details changed away from home: back to Shenzhen (receipt, mail) to fix the register first.
         make_case("details_changed", "shenzhen-to-henan", "minor"),
-        make_case("details_changed", "shenzhen-to-henan", "adult", "mail", delivery="mail"),
+        make_case("details_changed", "xining-to-henan", "adult", "mail", delivery="mail"),
         make_case("details_changed", "henan-to-shenzhen", "adult", "hardship-needed-soon", hardship=True,
                   needed_by=SOON),
     ]
@@ -134,14 +141,25 @@ def build_cases():
         make_case("lost", "shenzhen-local", "46plus"),
         make_case("first_time", "henan-to-beijing", "46plus"),
     ]
-    # Delivery by mail, where the residence offers it.
+    # Delivery by mail, where the place of application offers it (Xining).
     cases += [
-        make_case("lost", "henan-to-shenzhen", "adult", "mail", delivery="mail"),
-        make_case("expiring", "nanjing-to-shanghai", "adult", "mail", delivery="mail"),
-        make_case("damaged", "shenzhen-local", "adult", "mail", delivery="mail"),
-        make_case("lost", "shenzhen-local", "adult", "mail", delivery="mail"),
-        make_case("first_time", "shenzhen-local", "age16", "mail", delivery="mail"),
-        make_case("first_time", "henan-to-shenzhen", "age16", "mail", delivery="mail"),
+        make_case("lost", "henan-to-xining", "adult", "mail", delivery="mail"),
+        make_case("expiring", "henan-to-xining", "adult", "mail", delivery="mail"),
+        make_case("damaged", "xining-local", "adult", "mail", delivery="mail"),
+        make_case("lost", "xining-local", "adult", "mail", delivery="mail"),
+        make_case("first_time", "xining-local", "age16", "mail", delivery="mail"),
+        make_case("first_time", "henan-to-xining", "age16", "mail", delivery="mail"),
+    ]
+    # Collection by a relative, where the place of application allows it (Sichuan).
+    cases += [
+        make_case("expiring", "henan-to-chengdu", "adult"),
+        make_case("lost", "henan-to-chengdu", "adult"),
+        make_case("first_time", "henan-to-chengdu", "age16"),
+        make_case("expired", "chengdu-local", "adult"),
+        make_case("lost", "chengdu-local", "adult"),
+        make_case("first_time", "chengdu-local", "age16"),
+        make_case("details_changed", "chengdu-to-henan", "adult"),
+        make_case("first_time", "chengdu-to-henan", "minor"),
     ]
     # Already holding a photo receipt: the receipt step is skipped.
     cases += [

@@ -9,6 +9,7 @@ import datetime
 import pytest
 
 from procedures import engine
+from procedures.models import RegionRule
 from procedures.selectors import load_calendar, resolve_region
 
 from .conftest import TODAY
@@ -21,6 +22,8 @@ HENAN = "410102"  # 郑州市中原区
 SHENZHEN = "440305"  # 深圳市南山区
 SHENZHEN_FUTIAN = "440303"
 HONG_KONG = "810000"
+XINING = "630102"  # 西宁市城东区: cards are mailed
+CHENGDU = "510104"  # 成都市锦江区: Sichuan lets a relative collect
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +171,51 @@ def test_no_city_is_said_to_refuse_temporary_cards_as_certain(seeded_catalogue):
     plan = make_plan(seeded_catalogue, HENAN, "110105", reason="lost")
     [notice] = [m for m in plan.notices if m.code == "temporary_card_at_home_only"]
     assert "北京" not in notice.text and notice.provenance.confidence == "likely"
+
+
+def test_no_example_rows_among_the_region_rules():
+    assert not RegionRule.objects.filter(note__contains="示例").exists()
+    assert not RegionRule.objects.filter(source__contains="示例").exists()
+
+
+def test_mail_is_offered_only_where_a_source_says_so(seeded_catalogue):
+    assert resolve_region(SHENZHEN).rule("mail_delivery") is None
+    plan = make_plan(seeded_catalogue, HENAN, XINING, reason="lost", delivery="mail")
+    assert plan.steps[-1].code == "mailed"
+    assert plan.mail_delivery.confidence == "likely" and "青海新闻网" in plan.mail_delivery.source
+
+
+# --- R12: what applicants also need ---------------------------------------------------------------
+
+def test_network_identity_before_the_old_card_expires(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="expiring", card_expiry_date=D(2027, 1, 20),
+                     birth_date=D(1995, 3, 1))
+    [notice] = [m for m in plan.notices if m.code == "network_identity"]
+    assert "2027年1月20日" in notice.text and "NFC" in notice.text
+    assert "未确认" in notice.text  # whether it replaces the card for travel
+    assert notice.provenance.confidence == "likely"
+    for reason in ("expired", "lost", "damaged"):
+        other = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason=reason, card_expiry_date=D(2026, 8, 1))
+        assert "network_identity" not in codes(other.notices), reason
+
+
+@pytest.mark.parametrize("residence, code, confidence", [
+    pytest.param(CHENGDU, "proxy_collection", "likely", id="sichuan-allows-it"),
+    pytest.param(SHENZHEN, "proxy_collection_unknown", "unknown", id="not-settled-elsewhere"),
+])
+def test_collection_by_a_relative(seeded_catalogue, residence, code, confidence):
+    plan = make_plan(seeded_catalogue, HENAN, residence, reason="lost")
+    [notice] = [m for m in plan.notices if m.code.startswith("proxy_collection")]
+    assert (notice.code, notice.provenance.confidence) == (code, confidence)
+
+
+def test_no_collection_notice_when_the_card_is_posted(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, XINING, reason="lost", delivery="mail")
+    assert not {m.code for m in plan.notices if m.code.startswith("proxy_collection")}
+
+
+def test_the_loss_report_says_what_it_does_and_does_not(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="lost")
+    [notice] = [m for m in plan.notices if m.code == "loss_report"]
+    assert "不能委托" in notice.text and "不会因挂失而失效" in notice.text
+    assert notice.provenance.confidence == "likely"

@@ -173,7 +173,7 @@ def test_applying_at_home_uses_the_local_promise():
 
 
 def test_no_mail_delivery_where_the_place_of_application_has_none():
-    _answers, plan, data = plan_for(CASES_BY_ID["first-time-henan-to-shenzhen-minor-mail"])
+    _answers, plan, data = plan_for(CASES_BY_ID["first-time-henan-to-xining-minor-mail"])
     assert data["outcome"] == "apply_at_hukou_place"
     assert "mailed" not in [step.code for step in plan.steps]
 

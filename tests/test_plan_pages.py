@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from procedures import questions
 from procedures.engine.plan import Document
+from procedures.models import Region, RegionRule
 from wizard import plan_views
 from wizard.models import Plan
 from wizard.services import RegionLookup, plan_create
@@ -412,6 +413,8 @@ def test_lookup_empty_code_asks_again(client):
 
 
 def test_mail_delivery_shows_when_the_posted_card_should_arrive(client, db):
+    # The seeded content records mail only where a source says so: let Shanghai offer it here.
+    RegionRule.objects.create(region=Region.objects.get(code="310000"), topic="mail_delivery", source="测试数据")
     plan = make_plan({**LOST_SHANGHAI, "delivery": "mail"})
     mailed = next(step for step in plan.result["steps"] if step["code"] == "mailed")
     arrives = datetime.date.fromisoformat(mailed["latest"])

@@ -13,10 +13,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from procedures.models import Region, RegionRule
 from wizard import forms
 from wizard.models import Plan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shenzhen_mails_cards():
+    """Let Shenzhen offer mail delivery: the seeded content records mail only where a source says so."""
+    RegionRule.objects.create(region=Region.objects.get(code="440300"), topic="mail_delivery", source="测试数据")
 
 SESSION_KEY = "wizard_apply_wizard"
 RESTART_MESSAGE = "为保护您的信息，长时间未操作后需要重新开始。"
@@ -150,7 +157,7 @@ def expiring_to_shenzhen():
     pytest.param([("reason", "damaged"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
                   ("needed_by", None), ("hardship", "yes")], "summary", id="last-question-to-summary"),
 ])
-def test_next_step(applicant, answers, expected):
+def test_next_step(applicant, shenzhen_mails_cards, answers, expected):
     assert applicant.walk(answers) == expected
 
 
@@ -179,7 +186,7 @@ def test_region_page_loads_the_filter_script_deferred(applicant):
 
 # --- a whole journey ---------------------------------------------------------------
 
-def test_full_journey_creates_a_plan(applicant):
+def test_full_journey_creates_a_plan(applicant, shenzhen_mails_cards):
     answers = expiring_to_shenzhen()
     assert applicant.walk(answers) == "summary"
 
@@ -322,7 +329,7 @@ def test_changing_a_region_from_summary_offers_its_city_again(applicant):
     assert "delivery" not in applicant.answers  # Guangzhou offers no mail delivery
 
 
-def test_change_that_opens_a_new_question_asks_it_then_returns(applicant):
+def test_change_that_opens_a_new_question_asks_it_then_returns(applicant, shenzhen_mails_cards):
     applicant.walk([("reason", "damaged"), *HENAN_TO_ZHENGZHOU, ("birth_date", BIRTH), ("documents", []),
                     ("needed_by", None), ("hardship", "no")])
 
