@@ -9,6 +9,7 @@ import calendar
 import datetime
 
 from django import forms
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +26,10 @@ AUTOCOMPLETE = {"birth_date": "bday"}
 
 class StepForm(forms.Form):
     """A wizard page: one question, validated in the light of the answers before it."""
+
+    # Django's own widget templates through Jinja2: the same markup at a fraction of the cost on every
+    # wizard page. Only the wizard's forms: the admin's widgets exist as Django templates only.
+    default_renderer = Jinja2
 
     kind = ""
     use_required_attribute = False  # the server's messages are clearer than the browser's

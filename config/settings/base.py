@@ -114,9 +114,6 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets render through Jinja2 (Django's own widget templates, in django/forms/jinja2): the same
-# markup as the Django engine's, at a fraction of its cost on every wizard page.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 WSGI_APPLICATION = "config.wsgi.application"
 
