@@ -34,6 +34,7 @@ PAIRS = {
     "nanjing-to-hefei": ("320100", "340100"),  # pilot and an Anhui photo receipt
     "shenzhen-to-henan": ("440300", "410100"),  # a minor must go home, where a receipt is needed
     "beijing-to-henan": ("110105", "410100"),  # a minor must go home, where Beijing's promises apply
+    "nanjing-to-suzhou": ("320100", "320505"),  # inside one province whose 省内通办 is not known
     "henan-to-xining": ("410100", "630102"),  # Xining mails cards
     "xining-local": ("630100", "630102"),
     "xining-to-henan": ("630100", "410100"),  # sent home, where cards are mailed
@@ -196,7 +197,10 @@ def build_cases():
         make_case("expiring", "beijing-local", "adult"),
         make_case("lost", "beijing-local", "adult"),
         make_case("first_time", "beijing-local", "age16"),
+        # Inside one province: Guangdong takes any acceptance point (no residence proof); Jiangsu: not known.
         make_case("expiring", "guangzhou-to-shenzhen", "adult"),
+        make_case("expiring", "nanjing-to-suzhou", "adult"),
+        make_case("lost", "nanjing-to-suzhou", "adult"),
         make_case("lost", "shenzhen-to-guangzhou", "adult"),
         make_case("lost", "henan-to-changsha", "adult"),
         make_case("lost", "nanjing-to-hefei", "adult"),

@@ -219,3 +219,58 @@ def test_the_loss_report_says_what_it_does_and_does_not(seeded_catalogue):
     [notice] = [m for m in plan.notices if m.code == "loss_report"]
     assert "不能委托" in notice.text and "不会因挂失而失效" in notice.text
     assert notice.provenance.confidence == "likely"
+
+
+# --- R3: where one may apply ----------------------------------------------------------------------
+
+GUANGZHOU = "440106"  # 广州市天河区
+NANJING = "320102"
+SUZHOU = "320505"
+RESIDENCE_PROOFS = {"residence_permit", "residence_proof"}
+
+
+@pytest.mark.parametrize("reason", ["expired", "lost"])
+def test_no_residence_proof_inside_a_province_that_takes_any_acceptance_point(seeded_catalogue, reason):
+    plan = make_plan(seeded_catalogue, GUANGZHOU, SHENZHEN, reason=reason, card_expiry_date=D(2026, 8, 1),
+                     documents=[])
+    assert plan.outcome == "apply_here"
+    assert not {"residence_proof"} & codes(plan.documents)
+    if reason == "expired":
+        assert not RESIDENCE_PROOFS & codes(plan.documents)
+    [notice] = [m for m in plan.notices if m.code == "province_wide_no_proof"]
+    assert notice.provenance.confidence == "likely"
+    assert "same_province_scope_unknown" not in codes(plan.notices)
+
+
+def test_residence_proof_stays_where_the_provinces_scope_is_unknown(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, NANJING, SUZHOU, reason="expired", card_expiry_date=D(2026, 8, 1))
+    assert RESIDENCE_PROOFS <= codes(plan.documents)
+    [notice] = [m for m in plan.notices if m.code == "same_province_scope_unknown"]
+    assert notice.provenance.confidence == "unknown" and "未确认" in notice.text
+
+
+def test_residence_proof_stays_for_someone_from_another_province(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="expired", card_expiry_date=D(2026, 8, 1))
+    assert RESIDENCE_PROOFS <= codes(plan.documents)
+    assert not {"province_wide_no_proof", "same_province_scope_unknown"} & codes(plan.notices)
+
+
+def test_qinghai_is_not_marked_as_needing_no_proof():
+    rule = RegionRule.objects.get(region__code="630000", topic="province_wide")
+    assert rule.applies is False and rule.confidence == "unknown"
+    assert resolve_region("630102").rule("province_wide") is None
+
+
+@pytest.mark.parametrize("hukou, residence, code, confidence", [
+    pytest.param("110105", "110108", "where_city_wide", "likely", id="beijing-any-office"),
+    pytest.param(SHENZHEN_FUTIAN, SHENZHEN, "where_city_wide", "likely", id="guangdong-any-office"),
+    pytest.param("510104", "510107", "where_scope_unknown", "unknown", id="chengdu-not-known"),
+])
+def test_another_district_of_the_same_city_is_not_sent_home_as_if_certain(seeded_catalogue, hukou, residence,
+                                                                          code, confidence):
+    plan = make_plan(seeded_catalogue, hukou, residence, reason="lost")
+    assert plan.cross_region is False
+    apply = next(s for s in plan.steps if s.milestone == "accepted")
+    assert "户籍地（" not in apply.where and "户籍所在城市" in apply.where
+    [notice] = [m for m in plan.notices if m.code.startswith("where_")]
+    assert (notice.code, notice.provenance.confidence) == (code, confidence)
