@@ -108,6 +108,9 @@ def stored_before(client, step, wizard=APPLY):
     """Walk the standard journey up to ``step``; return the wizard's stored state there."""
     applicant = Applicant(client, base=wizard.base)
     answers = expiring_to_shenzhen()
+    if step == "delivery":  # Shenzhen offers no mail delivery on record; Xining does (a sourced rule)
+        moved = {"residence_province": "630000", "residence_prefecture": "630100"}
+        answers = [(name, moved.get(name, value)) for name, value in answers]
     names = [name for name, _value in answers]
     applicant.walk(answers[:names.index(step)] if step in names else answers)
     assert client.get(f"{wizard.base}{step}/").status_code == 200
@@ -319,13 +322,15 @@ def test_hostile_moves(client, clerk):
         application = services.open_application(plan=plan, office=office, user=clerk)
         revision = application.revision
         response = client.post(f"/staff/applications/{plan.code}/move/", data)
-        assert response.status_code == 302
-        assert response.url == f"/staff/applications/{plan.code}/"
+        # Done: back to the case; refused: the case again, with the clerk's note kept and the reason.
+        assert response.status_code in (200, 302)
+        if response.status_code == 302:
+            assert response.url == f"/staff/applications/{plan.code}/"
         application.refresh_from_db()
         if application.revision != revision:
             assert data.get("target") in targets and str(data.get("revision")) == str(revision)
-        # Refused or done, the page it leads to says so.
-        page = client.get(response.url)
+        # Refused or done, the page says so.
+        page = client.get(response.url) if response.status_code == 302 else response
         assert any(marker in page.content.decode() for marker in MESSAGE_MARKERS)
 
     post()
