@@ -49,6 +49,7 @@ PAIRS = {
 # Birth dates giving these ages on TODAY (and on any card-ready date in the plan).
 AGES = {
     "minor": datetime.date(2012, 3, 10),  # 14: guardian, 5-year card
+    "age15": datetime.date(2011, 1, 10),  # 15, turning 16 a few weeks after TODAY
     "age16": datetime.date(2010, 6, 1),  # 16: the age of a first application
     "young": datetime.date(2004, 9, 15),  # 22: 10-year card
     "adult": datetime.date(1990, 5, 1),  # 36: 20-year card
@@ -62,6 +63,8 @@ EXPIRY = {
 WINDOW_NOT_OPEN_EXPIRY = datetime.date(2027, 9, 25)  # 10 months after TODAY
 SOON = datetime.date(2026, 12, 5)  # before any card can be ready
 LATER = datetime.date(2027, 6, 1)  # after every card-ready date
+# Before the ministry said first applications were handled across provinces everywhere (2024-05-27).
+BEFORE_NATIONWIDE = datetime.date(2024, 3, 1)
 
 DEFAULT_DOCUMENTS = {
     "expiring": ["old_card", "residence_permit"],
@@ -77,9 +80,10 @@ DEFAULT_DOCUMENTS = {
 class Case:
     id: str
     answers: dict = field(hash=False)
+    today: datetime.date = TODAY  # the day the plan is made
 
 
-def make_case(reason, pair, age, variant="", **overrides):
+def make_case(reason, pair, age, variant="", *, on=TODAY, **overrides):
     """Return a case whose answers hold every question; ``clean_answers`` drops what is not asked."""
     hukou, residence = PAIRS[pair]
     answers = {
@@ -98,7 +102,7 @@ def make_case(reason, pair, age, variant="", **overrides):
     for key, value in overrides.items():
         answers[key] = value.isoformat() if isinstance(value, datetime.date) else value
     parts = [reason.replace("_", "-"), pair, age] + ([variant] if variant else [])
-    return Case("-".join(parts), answers)
+    return Case("-".join(parts), answers, on)
 
 
 def _first_time_age(age):
@@ -114,23 +118,27 @@ def build_cases():
         make_case(reason, pair, _first_time_age("adult") if reason == "first_time" else "adult")
         for reason in reasons for pair in main_pairs
     ]
-    # Under 16: a first application away from home goes back to the hukou place.
+    # Under 16: a first application is made where the child lives, with a guardian.
     cases += [make_case("first_time", pair, "minor") for pair in main_pairs]
     cases += [
         make_case("lost", "henan-to-shenzhen", "minor"),
         make_case("expiring", "shenzhen-local", "minor"),
         make_case("damaged", "nanjing-to-shanghai", "minor"),
-        # Mail chosen where the place of application offers none: the child goes home (no mail there).
         make_case("first_time", "henan-to-xining", "minor", "mail", delivery="mail"),
         make_case("first_time", "beijing-local", "minor"),
         make_case("lost", "shenzhen-local", "minor"),
         make_case("first_time", "shenzhen-to-henan", "minor"),
-        # Mail delivery where the child's first card is made: at home in Xining.
         make_case("first_time", "xining-to-henan", "minor", "mail", delivery="mail"),
         make_case("first_time", "beijing-to-henan", "minor"),
+        # 15 and turning 16 within weeks: told what waiting changes.
+        make_case("first_time", "henan-to-shenzhen", "age15"),
+        make_case("first_time", "shenzhen-local", "age15"),
         # Details changed away from home: back to Shenzhen (receipt, mail) to fix the register first.
         make_case("details_changed", "shenzhen-to-henan", "minor"),
         make_case("details_changed", "xining-to-henan", "adult", "mail", delivery="mail"),
+        # Sent home where Beijing's local promise applies; living where mail is offered but sent home (none).
+        make_case("details_changed", "beijing-to-henan", "adult"),
+        make_case("details_changed", "henan-to-xining", "adult", "mail", delivery="mail"),
         make_case("details_changed", "henan-to-shenzhen", "adult", "hardship-needed-soon", hardship=True,
                   needed_by=SOON),
     ]
@@ -207,6 +215,15 @@ def build_cases():
         make_case("lost", "henan-to-beijing", "adult", "with-permit", documents=["residence_permit"]),
         make_case("expired", "henan-to-shenzhen", "adult", "no-documents", documents=[]),
     ]
+    # Before 2024-05-27 a first application away from home was made at the hukou place.
+    cases += [
+        make_case("first_time", "shenzhen-to-henan", "minor", "before-nationwide", on=BEFORE_NATIONWIDE),
+        make_case("first_time", "xining-to-henan", "age16", "before-nationwide-mail", on=BEFORE_NATIONWIDE,
+                  birth_date=datetime.date(2007, 9, 1), delivery="mail"),
+        make_case("first_time", "chengdu-to-henan", "minor", "before-nationwide", on=BEFORE_NATIONWIDE),
+        make_case("first_time", "henan-to-beijing", "minor", "before-nationwide-needed-soon", on=BEFORE_NATIONWIDE,
+                  needed_by=datetime.date(2024, 3, 10)),
+    ]
     # Hong Kong, Macao and Taiwan.
     cases += [
         make_case("lost", "hongkong-hukou", "adult"),
@@ -224,10 +241,10 @@ CASES = build_cases()
 
 def plan_for(case):
     """Return (cleaned answers, engine plan, JSON data) for a case, as the command computes them."""
-    regions = RegionLookup()
-    answers, problems = questions.clean_answers(case.answers, today=TODAY, regions=regions)
+    regions = RegionLookup(case.today)
+    answers, problems = questions.clean_answers(case.answers, today=case.today, regions=regions)
     assert problems == [], f"{case.id}: the case's answers are not valid: {problems}"
-    plan, data = compute_plan(answers, today=TODAY, regions=regions)
+    plan, data = compute_plan(answers, today=case.today, regions=regions)
     return answers, plan, data
 
 

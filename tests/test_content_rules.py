@@ -274,3 +274,50 @@ def test_another_district_of_the_same_city_is_not_sent_home_as_if_certain(seeded
     assert "户籍地（" not in apply.where and "户籍所在城市" in apply.where
     [notice] = [m for m in plan.notices if m.code.startswith("where_")]
     assert (notice.code, notice.provenance.confidence) == (code, confidence)
+
+
+# --- R6: minors -----------------------------------------------------------------------------------
+
+CHILD = D(2014, 3, 1)  # 12 on TODAY
+
+
+@pytest.mark.parametrize("residence, notice_code, confidence", [
+    pytest.param(SHENZHEN, "minor_first_application_guangdong", "verified", id="guangdong-verified"),
+    pytest.param("110105", "minor_first_application_elsewhere", "likely", id="beijing-likely"),
+])
+def test_a_child_makes_a_first_application_where_they_live(seeded_catalogue, residence, notice_code, confidence):
+    plan = make_plan(seeded_catalogue, HENAN, residence, reason="first_time", birth_date=CHILD)
+    assert (plan.outcome, plan.procedure) == ("apply_here", "cross-region-first-application")
+    assert {"guardian_proof", "hukou_book", "schooling_proof", "residence_permit"} <= codes(plan.documents)
+    [group] = {d.any_of for d in plan.documents if d.code == "schooling_proof"}
+    assert set(group) == {"residence_permit", "residence_proof", "schooling_proof"}
+    assert "guardian_must_attend" in codes(plan.warnings)
+    [notice] = [m for m in plan.notices if m.code.startswith("minor_first_application")]
+    assert (notice.code, notice.provenance.confidence) == (notice_code, confidence)
+
+
+def test_no_plan_claims_a_sixteen_and_over_limit_on_first_applications(seeded_catalogue):
+    for procedure in seeded_catalogue.main:
+        for notice in procedure.notices:
+            assert "面向年满 16 周岁" not in notice.text, (procedure.slug, notice.code)
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="first_time", birth_date=CHILD)
+    assert "cross_region_first_application_adults_only" not in codes(plan.warnings)
+
+
+def test_before_the_nationwide_rollout_a_first_application_was_made_at_home(seeded_catalogue):
+    plan = engine.make_plan(
+        seeded_catalogue, {"reason": "first_time", "birth_date": CHILD}, today=D(2024, 3, 1),
+        hukou=resolve_region(HENAN), residence=resolve_region(SHENZHEN), calendar=load_calendar())
+    assert (plan.outcome, plan.procedure) == ("apply_at_hukou_place", "first-application-at-hukou-place")
+    [reason] = [m for m in plan.warnings if m.explains_outcome]
+    assert reason.code == "first_application_before_nationwide" and "2024 年 5 月 27 日" in reason.text
+
+
+@pytest.mark.parametrize("residence", [HENAN, SHENZHEN], ids=["at-home", "away"])
+def test_someone_turning_16_soon_is_told_what_waiting_changes(seeded_catalogue, residence):
+    fifteen = make_plan(seeded_catalogue, "410105", residence, reason="first_time", birth_date=D(2011, 1, 10))
+    [notice] = [m for m in fifteen.notices if m.code == "turning_16_soon"]
+    assert "5 年" in notice.text and "10 年" in notice.text
+    sixteen = make_plan(seeded_catalogue, "410105", residence, reason="first_time", birth_date=D(2010, 6, 1))
+    assert "turning_16_soon" not in codes(sixteen.notices)
+    assert "apply_within_three_months" in codes(sixteen.notices)

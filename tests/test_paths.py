@@ -69,7 +69,11 @@ def transitions_taken(plan, catalogue):
 # Rows of the seeded content that no answers can reach, each with the reason. The
 # coverage test fails if one of them becomes reachable (remove it from here) or
 # disappears from the content.
-KNOWN_UNREACHABLE = {}
+KNOWN_UNREACHABLE = {
+    ("notice", "first-application-at-hukou-place", "holiday_calendar_incomplete"):
+        "the procedure applies only to plans made before 2024-05-27; every date they lay (60 days at most) "
+        "falls in 2024, whose holidays are seeded",
+}
 
 
 def test_cases_cover_seeded_content():
@@ -147,7 +151,7 @@ def test_every_timeline_adds_up():
         if data["outcome"] == "not_applicable":
             continue
         steps = plan.steps
-        if plan.apply_date < TODAY:
+        if plan.apply_date < case.today:
             problems.append(f"{case.id}: apply date {plan.apply_date} is before today")
         for step in steps:
             if step.earliest > step.latest:
@@ -167,19 +171,19 @@ def test_every_timeline_adds_up():
 
 
 def test_applying_at_home_uses_the_local_promise():
-    _answers, plan, data = plan_for(CASES_BY_ID["first-time-beijing-to-henan-minor"])
+    _answers, plan, data = plan_for(CASES_BY_ID["details-changed-beijing-to-henan-adult"])
     assert data["outcome"] == "apply_at_hukou_place"
     assert plan.card_ready.date.isoformat() == "2026-12-11"  # 12 working days after 2026-11-25
 
 
 def test_no_mail_delivery_where_the_place_of_application_has_none():
-    _answers, plan, data = plan_for(CASES_BY_ID["first-time-henan-to-xining-minor-mail"])
+    _answers, plan, data = plan_for(CASES_BY_ID["details-changed-henan-to-xining-adult-mail"])
     assert data["outcome"] == "apply_at_hukou_place"
     assert "mailed" not in [step.code for step in plan.steps]
 
 
 def test_receipt_question_follows_the_place_of_application():
-    case = CASES_BY_ID["first-time-shenzhen-to-henan-minor"]
+    case = CASES_BY_ID["details-changed-shenzhen-to-henan-minor"]
     answers, _plan, data = plan_for(case)
     assert data["photo_receipt_required"]
     assert "has_photo_receipt" in questions.relevant_keys(answers, RegionLookup())

@@ -187,9 +187,10 @@ def test_a_minor_needs_a_guardian(call):
     assert data["new_card_validity_years"] == 5
 
 
-def test_a_first_application_under_sixteen_goes_home(call):
+def test_a_first_application_under_sixteen_is_made_where_the_child_lives(call):
     data = plan_of(call, answers(reason="first_time", birth_date="2012-03-10"))
-    assert data["outcome"] == "apply_at_hukou_place"
+    assert data["outcome"] == "apply_here"
+    assert "guardian_proof" in codes(data["documents"])
     assert data["fee_yuan"] == 0
 
 

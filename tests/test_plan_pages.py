@@ -25,9 +25,9 @@ LOST_SHANGHAI = {
     "reason": "lost", "birth_date": "1960-05-06", "hukou_region": "320100", "residence_region": "310101",
     "documents": ["hukou_book"], "hardship": False, "delivery": "collect",
 }
-CHILD_FIRST_TIME = {
-    "reason": "first_time", "birth_date": "2014-05-06", "hukou_region": "320100", "residence_region": "440305",
-    "documents": ["hukou_book"], "has_photo_receipt": False, "delivery": "collect",
+CHILD_SENT_HOME = {  # details changed away from home: fixed at the hukou place first (fee waived: 免费)
+    "reason": "details_changed", "birth_date": "2014-05-06", "hukou_region": "320100", "residence_region": "440305",
+    "documents": ["old_card", "hukou_book"], "has_photo_receipt": False, "delivery": "collect", "hardship": True,
 }
 HONG_KONG = {"reason": "lost", "hukou_region": "810000"}
 
@@ -188,7 +188,7 @@ def test_lost_card_shows_the_identity_group_and_the_fee(client):
 
 @pytest.mark.django_db
 def test_apply_at_hukou_place_says_why_and_where_instead(client):
-    plan = make_plan(CHILD_FIRST_TIME)
+    plan = make_plan(CHILD_SENT_HOME)
     assert plan.result["outcome"] == "apply_at_hukou_place"
     text = text_of(client.get(plan.get_absolute_url()))
     hukou = plan.result["hukou_region"]["name"]
@@ -426,7 +426,7 @@ def test_mail_delivery_shows_when_the_posted_card_should_arrive(client, db):
 @pytest.mark.django_db
 def test_a_child_sent_home_reads_the_home_places_rules_by_name(client):
     """Receipt and promise are those of the place the child applies: home (Shenzhen), not where they live."""
-    plan = make_plan({**CHILD_FIRST_TIME, "hukou_region": "440305", "residence_region": "410102"})
+    plan = make_plan({**CHILD_SENT_HOME, "hukou_region": "440305", "residence_region": "410102"})
     assert plan.outcome == "apply_at_hukou_place"
     page = text_of(client.get(reverse("wizard:plan", kwargs={"code": plan.code})))
     assert "在广东省深圳市南山区办证，要先办好照片回执" in page

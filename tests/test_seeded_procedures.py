@@ -73,11 +73,12 @@ CASES = [
          {"outcome": "apply_here", "procedure": "cross-region-first-application", "age": 16},
          has={"notices": {"apply_within_three_months"}},
          id="first-time-just-turned-16"),
+    # A child's first card is made where the child lives (first applications across provinces since 2024-05-27).
     case(HENAN, SHENZHEN, {"reason": "first_time", "birth_date": D(2014, 3, 1)},
-         {"outcome": "apply_at_hukou_place", "procedure": "first-application-at-hukou-place",
+         {"outcome": "apply_here", "procedure": "cross-region-first-application",
           "fee_yuan": 0, "age": 12, "new_card.validity_years": 5},
-         has={"warnings": {"guardian_must_attend", "cross_region_first_application_adults_only"},
-              "documents": {"guardian_proof", "hukou_book"}},
+         has={"warnings": {"guardian_must_attend"}, "notices": {"minor_first_application_guangdong"},
+              "documents": {"guardian_proof", "hukou_book", "schooling_proof"}},
          id="first-time-child-cross-region"),
     case(HONG_KONG, SHENZHEN, {"reason": "expired"},
          {"outcome": "not_applicable", "procedure": "not-applicable", "fee_yuan": 0,
@@ -244,7 +245,7 @@ def test_photo_receipt_agrees_with_the_place_of_application_cross_region(seeded_
 ])
 def test_photo_receipt_agrees_with_the_place_of_application_at_hukou_place(seeded_catalogue, hukou,
                                                                             residence):
-    plan = make_plan(seeded_catalogue, hukou, residence, reason="first_time", birth_date=D(2014, 3, 1))
+    plan = make_plan(seeded_catalogue, hukou, residence, reason="details_changed", birth_date=D(2014, 3, 1))
     assert plan.outcome == "apply_at_hukou_place"
     assert ("photo_receipt" in codes(plan.documents)) is plan.photo_receipt.required
     assert ("get_photo_receipt" in [s.code for s in plan.steps]) is plan.photo_receipt.required

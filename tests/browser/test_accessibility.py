@@ -39,9 +39,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 DEVICE_NAMES = ["phone", "desktop"]
 PASSWORD = "counter-pass-2026"
-CHILD_FIRST_TIME = {  # a first card for a child away from the hukou place: apply at the hukou place
-    "reason": "first_time", "birth_date": "2014-05-06", "hukou_region": "320100", "residence_region": "440305",
-    "documents": ["hukou_book"], "has_photo_receipt": False, "delivery": "collect",
+CHILD_SENT_HOME = {  # details changed away from the hukou place: fix the register and apply there
+    "reason": "details_changed", "birth_date": "2014-05-06", "hukou_region": "320100", "residence_region": "440305",
+    "documents": ["old_card", "hukou_book"], "has_photo_receipt": False, "delivery": "collect",
 }
 HONG_KONG = {"reason": "lost", "hukou_region": "810000"}  # outside the mainland: not applicable
 # The page's width against the layout viewport's. Not window.innerWidth: a mobile browser
@@ -187,7 +187,7 @@ def test_the_applicants_journey_pages(audit, device):
 @pytest.mark.parametrize("device", DEVICE_NAMES)
 def test_plan_lookup_and_error_pages(audit, stored_plan, device):
     here = stored_plan(journey_answers())
-    hukou_place = stored_plan(CHILD_FIRST_TIME)
+    hukou_place = stored_plan(CHILD_SENT_HOME)
     not_applicable = stored_plan(HONG_KONG)
     assert (here.outcome, hukou_place.outcome, not_applicable.outcome) == (
         "apply_here", "apply_at_hukou_place", "not_applicable")
