@@ -214,6 +214,10 @@ def build_cases():
         make_case("lost", "nanjing-to-hefei", "adult"),
         make_case("lost", "henan-to-beijing", "adult", "with-permit", documents=["residence_permit"]),
         make_case("expired", "henan-to-shenzhen", "adult", "no-documents", documents=[]),
+        # A lost card and no identity document at all: the counter would refuse.
+        make_case("lost", "henan-to-shenzhen", "adult", "no-documents", documents=[]),
+        make_case("lost", "shenzhen-local", "adult", "no-documents", documents=[]),
+        make_case("lost", "henan-to-beijing", "adult", "passport", documents=["other_police_id"]),
     ]
     # Before 2024-05-27 a first application away from home was made at the hukou place.
     cases += [

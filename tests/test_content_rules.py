@@ -321,3 +321,28 @@ def test_someone_turning_16_soon_is_told_what_waiting_changes(seeded_catalogue, 
     sixteen = make_plan(seeded_catalogue, "410105", residence, reason="first_time", birth_date=D(2010, 6, 1))
     assert "turning_16_soon" not in codes(sixteen.notices)
     assert "apply_within_three_months" in codes(sixteen.notices)
+
+
+# --- R7: no identity document, no acceptance -------------------------------------------------------
+
+@pytest.mark.parametrize("residence, confidence", [
+    pytest.param(SHENZHEN, "verified", id="away-from-home"), pytest.param(SHENZHEN_FUTIAN, "likely", id="at-home"),
+])
+def test_a_reissue_without_any_identity_document_is_warned_before_travel(seeded_catalogue, residence, confidence):
+    hukou = HENAN if residence == SHENZHEN else SHENZHEN
+    plan = make_plan(seeded_catalogue, hukou, residence, reason="lost", documents=[])
+    assert plan.warnings[0].code == "no_identity_document"
+    assert plan.warnings[0].provenance.confidence == confidence
+    assert "户口簿" in plan.warnings[0].text
+
+
+@pytest.mark.parametrize("held", [["hukou_book"], ["residence_permit"], ["other_police_id"]])
+def test_one_identity_document_is_enough(seeded_catalogue, held):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="lost", documents=held)
+    assert "no_identity_document" not in codes(plan.warnings)
+
+
+def test_only_a_reissue_is_warned(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="expired", card_expiry_date=D(2026, 8, 1),
+                     documents=[])
+    assert "no_identity_document" not in codes(plan.warnings)
