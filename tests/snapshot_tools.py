@@ -30,8 +30,8 @@ PAIRS = {
     "beijing-local": ("110105", "110108"),  # local; Beijing promises 12 working days
     "guangzhou-to-shenzhen": ("440100", "440300"),  # cross-region inside one province
     "shenzhen-to-guangzhou": ("440300", "440100"),  # Guangzhou promises 40 days cross-region
-    "henan-to-changsha": ("410100", "430100"),  # Hunan receipt "valid the same day" (0 days)
-    "nanjing-to-hefei": ("320100", "340100"),  # pilot and an Anhui photo receipt
+    "henan-to-changsha": ("410100", "430100"),  # Hunan: receipts accepted, free photos at the counter
+    "nanjing-to-hefei": ("320100", "340100"),  # pilot; Anhui accepts photo receipts (not required)
     "shenzhen-to-henan": ("440300", "410100"),  # a minor must go home, where a receipt is needed
     "beijing-to-henan": ("110105", "410100"),  # a minor must go home, where Beijing's promises apply
     "nanjing-to-suzhou": ("320100", "320505"),  # inside one province whose 省内通办 is not known

@@ -10,6 +10,7 @@ import pytest
 
 from procedures import engine
 from procedures.models import RegionRule
+from procedures.report import Flag, content_report, flag_counts
 from procedures.selectors import load_calendar, resolve_region
 
 from .conftest import TODAY
@@ -107,6 +108,12 @@ def test_hong_kong_macao_and_taiwan_are_outside_the_card_by_law(seeded_catalogue
 
 
 # --- R9: confidence that tells the truth ---------------------------------------------------------
+
+def test_no_seeded_fact_is_verified_from_one_source_or_carries_an_internal_note():
+    counts = flag_counts(content_report(TODAY))
+    assert {flag: counts[flag] for flag in (Flag.VERIFIED_SINGLE_SOURCE, Flag.INTERNAL_NOTE, Flag.PLACEHOLDER)} == {
+        Flag.VERIFIED_SINGLE_SOURCE: 0, Flag.INTERNAL_NOTE: 0, Flag.PLACEHOLDER: 0}
+
 
 def test_stage_durations_without_a_public_source_are_unknown(seeded_catalogue):
     plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="expired")
@@ -346,3 +353,52 @@ def test_only_a_reissue_is_warned(seeded_catalogue):
     plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="expired", card_expiry_date=D(2026, 8, 1),
                      documents=[])
     assert "no_identity_document" not in codes(plan.warnings)
+
+
+# --- R8: photo receipts without contradictions -------------------------------------------------------
+
+@pytest.mark.parametrize("code, required, accepted, counter", [
+    pytest.param("440305", True, False, False, id="guangdong-required"),
+    pytest.param("630102", False, True, True, id="qinghai-accepted-and-counter"),
+    pytest.param("430102", False, True, True, id="hunan-accepted-and-counter"),
+    pytest.param("340102", False, True, False, id="anhui-accepted"),
+    pytest.param("510104", False, False, True, id="chengdu-counter"),
+    pytest.param("410102", False, False, False, id="henan-nothing-recorded"),
+])
+def test_receipt_required_accepted_and_counter_photo_are_recorded_apart(code, required, accepted, counter):
+    region = resolve_region(code)
+    found = {topic: region.rule(topic) is not None for topic in ("photo_receipt", "photo_receipt_accepted",
+                                                                   "counter_photo")}
+    assert found == {"photo_receipt": required, "photo_receipt_accepted": accepted, "counter_photo": counter}
+
+
+def test_guangdong_plan_gives_one_route_and_names_commercial_programs_last(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason="expired", card_expiry_date=D(2026, 8, 1))
+    receipt_step = step(plan, "get_photo_receipt")
+    assert "照相馆" in receipt_step.where and "小程序" not in receipt_step.where
+    assert "上传" not in receipt_step.description
+    photo = [m.code for m in plan.notices if m.topic == "photo"]
+    assert photo.index("photo_studio_guangdong") < photo.index("photo_receipt_commercial")
+    [commercial] = [m for m in plan.notices if m.code == "photo_receipt_commercial"]
+    assert "收费" in commercial.text and "未确认" in commercial.text
+    assert not {"photo_counter", "photo_receipt_optional"} & codes(plan.notices)
+
+
+def test_a_receipt_that_is_only_accepted_is_not_demanded(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, HENAN, XINING, reason="lost")
+    assert not plan.photo_receipt.required
+    assert "photo_receipt" not in codes(plan.documents)
+    assert "get_photo_receipt" not in [s.code for s in plan.steps]
+    photo = [m.code for m in plan.notices if m.topic == "photo"]
+    # The free route (the counter) before the optional receipt; the official apps before commercial ones.
+    assert photo.index("photo_counter") < photo.index("photo_receipt_optional")
+    [optional] = [m for m in plan.notices if m.code == "photo_receipt_optional"]
+    assert optional.text.index("证照e拍") < optional.text.index("商业小程序")
+
+
+def test_every_photo_notice_is_likely_or_better_and_cited(seeded_catalogue):
+    for case_id, _plan, data in case_plans(lambda case: True):
+        for message in data["notices"]:
+            if message["topic"] == "photo":
+                assert message["confidence"] in ("verified", "likely"), (case_id, message["code"])
+                assert "domain.md" not in message["source"], (case_id, message["code"])

@@ -95,30 +95,35 @@ def test_county_level_cities_under_a_province_are_places_of_their_own(hukou, res
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("code, name", [
-    pytest.param("440000", "广东省", id="guangdong"),
-    pytest.param("460100", "海口市", id="haikou"),
-    pytest.param("340000", "安徽省", id="anhui"),
-    pytest.param("360400", "九江市", id="jiujiang"),
-    pytest.param("360700", "赣州市", id="ganzhou"),
-    pytest.param("430000", "湖南省", id="hunan"),
-    pytest.param("520000", "贵州省", id="guizhou"),
-    pytest.param("630000", "青海省", id="qinghai"),
-    pytest.param("210100", "沈阳市", id="shenyang"),
-    pytest.param("211300", "朝阳市", id="chaoyang"),
-    pytest.param("211000", "辽阳市", id="liaoyang"),
-    pytest.param("210700", "锦州市", id="jinzhou"),
+# Required only in Guangdong; the others accept receipts (migration 0015: a receipt seller's list says
+# receipts can be used there, not that they must be).
+@pytest.mark.parametrize("code, name, topic", [
+    pytest.param("440000", "广东省", "photo_receipt", id="guangdong"),
+    pytest.param("460100", "海口市", "photo_receipt_accepted", id="haikou"),
+    pytest.param("340000", "安徽省", "photo_receipt_accepted", id="anhui"),
+    pytest.param("360400", "九江市", "photo_receipt_accepted", id="jiujiang"),
+    pytest.param("360700", "赣州市", "photo_receipt_accepted", id="ganzhou"),
+    pytest.param("430000", "湖南省", "photo_receipt_accepted", id="hunan"),
+    pytest.param("520000", "贵州省", "photo_receipt_accepted", id="guizhou"),
+    pytest.param("630000", "青海省", "photo_receipt_accepted", id="qinghai"),
+    pytest.param("210100", "沈阳市", "photo_receipt_accepted", id="shenyang"),
+    pytest.param("211300", "朝阳市", "photo_receipt_accepted", id="chaoyang"),
+    pytest.param("211000", "辽阳市", "photo_receipt_accepted", id="liaoyang"),
+    pytest.param("210700", "锦州市", "photo_receipt_accepted", id="jinzhou"),
 ])
-def test_photo_receipt_regions(code, name):
-    rule = RegionRule.objects.select_related("region").get(region__code=code, topic="photo_receipt")
+def test_photo_receipt_regions(code, name, topic):
+    rule = RegionRule.objects.select_related("region").get(region__code=code, topic=topic)
     assert rule.region.name == name
     assert rule.confidence == "likely"
     assert rule.note
-    assert "待管理员核实" in rule.note
+    assert "待管理员核实" not in rule.note
 
 
-# The seed's placeholder mail rules, taken out by a later content migration.
-REMOVED_EXAMPLES = {("440300", "mail_delivery"), ("310000", "mail_delivery")}
+# The seed's placeholder mail rules, and its "receipt required" rules that only a seller's list supported,
+# taken out by later content migrations (0011, 0015).
+REMOVED_EXAMPLES = {("440300", "mail_delivery"), ("310000", "mail_delivery")} | {
+    (code, "photo_receipt") for code in ("460100", "340000", "360400", "360700", "430000", "520000", "630000",
+                                         "210100", "211300", "211000", "210700")}
 
 
 @pytest.mark.django_db
@@ -147,7 +152,8 @@ def test_prefecture_inherits_province_photo_receipt():
 def test_hunan_photo_rule_is_recorded_but_not_imposed():
     # Counters in Hunan still take photos free of charge, so no receipt is required.
     assert resolve_region("430100").rule("photo_receipt") is None
-    assert resolve_region("430100").rules["photo_receipt"].days == 0
+    assert resolve_region("430100").rule("photo_receipt_accepted") is not None
+    assert resolve_region("430100").rule("counter_photo") is not None
 
 
 @pytest.mark.django_db
@@ -161,7 +167,8 @@ def test_hunan_photo_rule_is_recorded_but_not_imposed():
     pytest.param("110000", False, id="beijing"),
 ])
 def test_photo_receipt_only_where_listed(code, has_receipt):
-    assert (resolve_region(code).rule("photo_receipt") is not None) is has_receipt
+    assert (resolve_region(code).rule("photo_receipt_accepted") is not None) is has_receipt
+    assert resolve_region(code).rule("photo_receipt") is None
 
 
 @pytest.mark.django_db
