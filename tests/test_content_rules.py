@@ -402,3 +402,39 @@ def test_every_photo_notice_is_likely_or_better_and_cited(seeded_catalogue):
             if message["topic"] == "photo":
                 assert message["confidence"] in ("verified", "likely"), (case_id, message["code"])
                 assert "domain.md" not in message["source"], (case_id, message["code"])
+
+
+# --- R2: a reissue never mentions a fee waiver or reduction ----------------------------------------
+
+WAIVER_WORDS = ("免收", "减收", "减免", "低保", "困难")
+REISSUES = ("cross-region-reissue", "local-reissue")
+
+
+def test_no_reissue_row_offers_a_waiver(seeded_catalogue):
+    for procedure in seeded_catalogue.main:
+        if procedure.slug in REISSUES:
+            assert not [fee.code for fee in procedure.fees if fee.is_waiver], procedure.slug
+            for notice in procedure.notices:
+                assert not any(word in notice.title + notice.text for word in WAIVER_WORDS), notice.code
+
+
+@pytest.mark.parametrize("hukou, residence", [
+    pytest.param(HENAN, SHENZHEN, id="away"), pytest.param(SHENZHEN_FUTIAN, SHENZHEN, id="at-home"),
+    pytest.param("320102", "310101", id="yangtze-delta"),
+])
+def test_a_reissue_plan_says_nothing_of_waivers_even_for_a_low_income_household(seeded_catalogue, hukou,
+                                                                                residence):
+    plan = make_plan(seeded_catalogue, hukou, residence, reason="lost", hardship=True, documents=["hukou_book"])
+    assert plan.procedure in REISSUES
+    assert (plan.fee.amount_yuan, plan.fee.waiver) == (40, False)
+    texts = [plan.fee.label, *(f"{m.title}{m.text}" for m in (*plan.warnings, *plan.notices))]
+    assert not [text for text in texts if any(word in text for word in WAIVER_WORDS)]
+
+
+def test_the_hardship_question_is_not_asked_for_a_reissue():
+    lost = [case for case in CASES if case.answers["reason"] == "lost"]
+    assert any(case.answers["hardship"] for case in lost), "a case answers yes to hardship"
+    for case in lost:
+        answers, _plan, data = plan_for(case)
+        assert "hardship" not in answers, case.id  # dropped: the question is not asked
+        assert data["fee"] is None or not data["fee"]["waiver"], case.id
