@@ -99,6 +99,24 @@ def test_a_card_made_at_home_is_not_said_to_reach_the_residence():
             assert "居住地" not in produce, case_id
 
 
+def test_the_apply_step_does_not_ask_a_waived_household_to_pay():
+    plans = list(case_plans(lambda case: case.answers["hardship"]))
+    waived = [(case_id, plan) for case_id, plan, _data in plans if plan.fee and plan.fee.waiver]
+    assert waived
+    for case_id, plan in waived:
+        apply = next(s for s in plan.steps if s.milestone == "accepted")
+        assert "缴纳工本费" not in apply.description or "免收" in apply.description, case_id
+
+
+def test_an_adult_applying_at_home_before_2024_is_not_told_to_bring_a_guardian(seeded_catalogue):
+    plan = engine.make_plan(
+        seeded_catalogue, {"reason": "first_time", "birth_date": D(2007, 9, 1)}, today=D(2024, 3, 1),
+        hukou=resolve_region(HENAN), residence=resolve_region(SHENZHEN), calendar=load_calendar())
+    assert plan.procedure == "first-application-at-hukou-place"
+    assert step(plan, "apply").description.startswith("填写申领登记表")
+    assert "guardian_must_attend" not in codes(plan.warnings)
+
+
 def test_hong_kong_macao_and_taiwan_are_outside_the_card_by_law(seeded_catalogue):
     plan = make_plan(seeded_catalogue, HONG_KONG, SHENZHEN, reason="lost")
     [warning] = plan.warnings
