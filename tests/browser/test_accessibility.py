@@ -41,7 +41,7 @@ DEVICE_NAMES = ["phone", "desktop"]
 PASSWORD = "counter-pass-2026"
 CHILD_SENT_HOME = {  # details changed away from the hukou place: fix the register and apply there
     "reason": "details_changed", "birth_date": "2014-05-06", "hukou_region": "320100", "residence_region": "440305",
-    "documents": ["old_card", "hukou_book"], "has_photo_receipt": False, "delivery": "collect",
+    "documents": ["old_card", "hukou_book"], "has_photo_receipt": False, "delivery": "collect", "hardship": False,
 }
 HONG_KONG = {"reason": "lost", "hukou_region": "810000"}  # outside the mainland: not applicable
 # The page's width against the layout viewport's. Not window.innerWidth: a mobile browser
