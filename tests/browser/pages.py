@@ -151,7 +151,6 @@ def answer_from_birth_date(page, shots=False):
         save_screenshot(page, f"question-documents-{page.device}")
     go_on(page)
     choose(page, "您已经有照片回执了吗？", "否")
-    choose(page, "新证怎么拿？", "到受理点自己领")
     answer_date(page, "您最晚哪天要用身份证？（可不填）", None)
     choose(page, "您家是低保户或特困家庭吗？", "否")
     expect_question(page, "请核对您的回答")
@@ -179,7 +178,7 @@ def journey_answers():
     return {
         "reason": "expiring", "hukou_region": "410100", "residence_region": "440300",
         "birth_date": BIRTH_DATE.isoformat(), "card_expiry_date": (today() + EXPIRY_IN).isoformat(),
-        "documents": ["old_card", "hukou_book"], "has_photo_receipt": False, "delivery": "collect",
+        "documents": ["old_card", "hukou_book"], "has_photo_receipt": False,
         "needed_by": None, "hardship": False,
     }
 

@@ -41,7 +41,7 @@ DEVICE_NAMES = ["phone", "desktop"]
 PASSWORD = "counter-pass-2026"
 CHILD_SENT_HOME = {  # details changed away from the hukou place: fix the register and apply there
     "reason": "details_changed", "birth_date": "2014-05-06", "hukou_region": "320100", "residence_region": "440305",
-    "documents": ["old_card", "hukou_book"], "has_photo_receipt": False, "delivery": "collect", "hardship": False,
+    "documents": ["old_card", "hukou_book"], "has_photo_receipt": False, "hardship": False,
 }
 HONG_KONG = {"reason": "lost", "hukou_region": "810000"}  # outside the mainland: not applicable
 # The page's width against the layout viewport's. Not window.innerWidth: a mobile browser
@@ -174,7 +174,6 @@ def test_the_applicants_journey_pages(audit, device):
     tick(page, "原来的身份证")
     go_on(page)
     choose(page, "您已经有照片回执了吗？", "否")
-    choose(page, "新证怎么拿？", "到受理点自己领")
     answer_date(page, "您最晚哪天要用身份证？（可不填）", None)
     choose(page, "您家是低保户或特困家庭吗？", "否")
     expect_question(page, "请核对您的回答")
@@ -270,7 +269,6 @@ def test_walk_in_wizard_pages(audit, counter, device):
     expect_question(page, "您已经有照片回执了吗？")
     run.check("walk-in-yes-no-step")
     choose(page, "您已经有照片回执了吗？", "否")
-    choose(page, "新证怎么拿？", "到受理点自己领")
     expect_question(page, "您最晚哪天要用身份证？（可不填）")
     run.check("walk-in-optional-date-step")
     answer_date(page, "您最晚哪天要用身份证？（可不填）", None)
@@ -457,7 +455,6 @@ def test_text_readable_at_200_percent_and_with_larger_text(browser, live_server,
         tick(page, "原来的身份证")
         go_on(page)
         choose(page, "您已经有照片回执了吗？", "否")
-        choose(page, "新证怎么拿？", "到受理点自己领")
         answer_date(page, "您最晚哪天要用身份证？（可不填）", None)
         choose(page, "您家是低保户或特困家庭吗？", "否")
         expect_question(page, "请核对您的回答")

@@ -147,7 +147,6 @@ def test_the_whole_journey_by_keyboard(open_page, device):
     continue_(page)
 
     choose_by_arrows(page, "您已经有照片回执了吗？", "否")
-    choose_by_arrows(page, "新证怎么拿？", "到受理点自己领")
     type_date(page, "您最晚哪天要用身份证？（可不填）", None)
     choose_by_arrows(page, "您家是低保户或特困家庭吗？", "否")
 
