@@ -204,7 +204,8 @@ class NoticeInline(PartInline):
 class UrgentOptionInline(PartInline):
     model = UrgentOption
     fieldsets = [
-        (None, {"fields": [("code", "title", "fee_yuan", "order"), "text", ("condition", condition_words)]}),
+        (None, {"fields": [("code", "title", "fee_yuan", "order"), "text", ("ready_after", "ready_within_days"),
+                           ("condition", condition_words)]}),
         (_("来源"), {"fields": [SOURCED_FIELDS]}),
     ]
 

@@ -30,6 +30,7 @@ CHECK_IDS = {
     "W004": gettext_lazy("应有法定制证时限"),
     "W005": gettext_lazy("正常流转中存在循环"),
     "W006": gettext_lazy("在本地办理的流程应有“证件可领取”里程碑"),
+    "W007": gettext_lazy("急用办法等待的那一步必须在流程里"),
 }
 
 # Checks on what is published or imported rather than on the graph itself.
@@ -207,6 +208,13 @@ def check_procedure(procedure, today=None, *, publishing=False):
         if not any(state.milestone == "card_ready" for state in states):
             found.append(_warning("W006", _("流程 %(p)s 没有“证件可领取”里程碑，无法算出领证日期。") % {
                 "p": procedure}, procedure))
+    milestones = {state.milestone for state in states}
+    for option in procedure.urgentoption_set.exclude(ready_after=""):
+        if option.ready_after not in milestones:
+            found.append(_warning("W007", _("急用办法“%(o)s”要等“%(m)s”之后，但流程 %(p)s 没有这个里程碑，"
+                                            "清单算不出它哪天能拿到。") % {
+                "o": option, "m": option.get_ready_after_display(), "p": procedure}, option,
+                hint=_("在环节里标出这个里程碑，或清空急用办法的“哪一步之后”。")))
     return found
 
 

@@ -61,9 +61,11 @@ def mask_phone(phone):
 
 
 # How a state reads as a status on the desk, from what content already says about it: the milestone it
-# marks, else who holds the case. Which state has which milestone or actor stays content.
+# marks, else who holds the case. Which state has which milestone or actor stays content. A case in the
+# state marked ``issued`` is still being signed off (the card is issued when it leaves it), so that state
+# reads by who holds it (户籍地办理中).
 STATUS_OF_MILESTONE = {
-    Milestone.ACCEPTED: _("已受理"), Milestone.ISSUED: _("已签发"), Milestone.CARD_READY: _("待领取"),
+    Milestone.ACCEPTED: _("已受理"), Milestone.CARD_READY: _("待领取"),
     Milestone.COLLECTED: _("已领取"), Milestone.MAILED: _("已寄出"),
 }
 STATUS_OF_ACTOR = {

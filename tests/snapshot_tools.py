@@ -385,6 +385,9 @@ def render(case_id, answers, data):
             fee_text = f"  ({message['fee_yuan']} 元)" if message.get("fee_yuan") is not None else ""
             out.append(f"  - {message['code']}: {message['title']}{fee_text}{mark(message)}")
             out.append(f"      {message['text']}")
+            if message.get("ready_by"):
+                late = ", too late for the day needed" if message.get("late") else ""
+                out.append(f"      in hand by {day(message['ready_by'])}{late}")
     return "\n".join(out) + "\n"
 
 

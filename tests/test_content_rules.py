@@ -456,3 +456,65 @@ def test_the_hardship_question_is_not_asked_for_a_reissue():
         answers, _plan, data = plan_for(case)
         assert "hardship" not in answers, case.id  # dropped: the question is not asked
         assert data["fee"] is None or not data["fee"]["waiver"], case.id
+
+
+# --- R1: validity by age on the day the card is issued -------------------------------------------
+
+NANJING = "320102"  # 南京市玄武区
+SHANGHAI = "310101"  # 上海市黄浦区
+
+
+@pytest.mark.parametrize("reason", ["expired", "lost"])
+def test_a_card_accepted_away_is_issued_when_home_signs_off(seeded_catalogue, reason):
+    plan = make_plan(seeded_catalogue, HENAN, SHENZHEN, reason=reason, card_expiry_date=D(2026, 10, 1),
+                     documents=["old_card", "hukou_book"] if reason == "expired" else ["hukou_book"])
+    signoff = step(plan, "signoff")
+    assert signoff.milestone == "issued"
+    assert plan.new_card.issued_on == signoff.latest > step(plan, "apply").latest
+    assert plan.new_card.expiry == signoff.latest.replace(year=signoff.latest.year + 20)
+
+
+def test_a_card_accepted_at_home_is_issued_by_the_acceptance_day(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, SHENZHEN_FUTIAN, SHENZHEN, reason="expired", card_expiry_date=D(2026, 10, 1),
+                     documents=["old_card"])
+    assert "signoff" not in codes(plan.steps)
+    assert plan.new_card.issued_on == step(plan, "apply").latest
+
+
+def test_the_issue_example_turning_46_before_collection_gets_20_years(seeded_catalogue):
+    plan = engine.make_plan(
+        seeded_catalogue, {"reason": "expired", "card_expiry_date": D(2026, 10, 1), "birth_date": D(1981, 1, 2),
+                           "documents": ["old_card"]},
+        today=D(2026, 12, 14), hukou=resolve_region(HENAN), residence=resolve_region(SHENZHEN),
+        calendar=load_calendar())
+    assert plan.card_ready.date > D(2027, 1, 2) > plan.new_card.issued_on
+    assert (plan.new_card.validity_years, plan.new_card.long_term) == (20, False)
+
+
+# --- R5: a Delta temporary card comes after sign-off ------------------------------------------------
+
+def delta_lost(catalogue, needed_by):
+    plan = make_plan(catalogue, NANJING, SHANGHAI, reason="lost", documents=["hukou_book"], needed_by=needed_by)
+    return plan, next(o for o in plan.urgent_options if o.code == "temporary_card")
+
+
+def test_the_delta_temporary_card_is_in_hand_three_days_after_sign_off(seeded_catalogue):
+    plan, card = delta_lost(seeded_catalogue, TODAY + datetime.timedelta(days=30))
+    assert card.ready_by == step(plan, "signoff").latest + datetime.timedelta(days=3)
+    assert card.late is False
+
+
+def test_the_delta_temporary_card_says_when_it_comes_if_that_is_too_late(seeded_catalogue):
+    plan, card = delta_lost(seeded_catalogue, TODAY + datetime.timedelta(days=2))
+    assert card.ready_by > plan.needed_by
+    assert card.late is True
+    flight = next(o for o in plan.urgent_options if o.code == "flight_temporary_certificate")
+    assert (flight.ready_by, flight.late) == (None, False)  # a travel certificate does not wait
+
+
+def test_the_plan_command_and_pages_carry_when_the_temporary_card_comes(seeded_catalogue):
+    plan, card = delta_lost(seeded_catalogue, TODAY + datetime.timedelta(days=2))
+    data = plan.to_json()
+    stored = next(o for o in data["urgent_options"] if o["code"] == "temporary_card")
+    assert (stored["ready_by"], stored["late"]) == (card.ready_by.isoformat(), True)
+    assert type(plan).from_json(data).urgent_options == plan.urgent_options

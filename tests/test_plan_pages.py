@@ -118,7 +118,7 @@ def test_plan_page_shows_the_checklist(client, renewal):
     assert "最晚哪天可以拿到新证 约 2027年1月6日（周三）" in text
     assert "按各环节通常需要的时间推算" in text
     assert cn_date(result["statutory_deadline"]) in text
-    assert "20 年，约到 2046年11月25日" in text  # twenty years from the day it is issued
+    assert "20 年，约到 2046年11月30日" in text  # twenty years from the latest sign-off day (签发)
     assert cn_date(result["photo_receipt_expiry"]) in text
     assert cn_date(result["renewal_window_opens"]) in text
     # Warnings, photo rules, urgent options.
@@ -455,3 +455,16 @@ def test_receipt_expiry_counts_from_the_day_the_person_can_apply(client):
     page = text_of(client.get(reverse("wizard:plan", kwargs={"code": plan.code})))
     assert "如果今天办好回执" not in page and "按今天办好回执计算" not in page
     assert "按去办理那天办好回执计算" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("needed_by, late", [("2026-11-27", True), ("2027-01-20", False)])
+def test_the_delta_temporary_card_says_by_when_it_comes_on_the_plan_and_the_sheet(client, needed_by, late):
+    plan = make_plan({**LOST_SHANGHAI, "needed_by": needed_by})
+    card = next(o for o in plan.result["urgent_options"] if o["code"] == "temporary_card")
+    ready = cn_date(card["ready_by"])
+    page = text_of(client.get(plan.get_absolute_url()))
+    sheet = text_of(client.get(reverse("wizard:plan_print", kwargs={"code": plan.code})))
+    assert f"最晚约 {ready} 能拿到" in page and f"最晚约 {ready} 能拿到" in sheet
+    assert ("赶不上您要用证的日期" in page) is late
+    assert ("赶不上您要用证的日期" in sheet) is late

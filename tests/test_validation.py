@@ -6,7 +6,7 @@ from django.core import checks
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from procedures.models import Fee, Notice, Procedure, State, TimeLimit, Transition, ValidityRule
+from procedures.models import Fee, Notice, Procedure, State, TimeLimit, Transition, UrgentOption, ValidityRule
 from procedures.validation import CHECK_IDS, check_procedure, check_procedures
 
 from .conftest import TODAY, chain
@@ -179,6 +179,11 @@ def no_card_ready(p):
     return p
 
 
+def urgent_waits_for_a_missing_step(p):
+    return UrgentOption.objects.create(procedure=p, code="temporary_card", title="临时居民身份证",
+                                       text="签发后约 3 日内制发。", ready_after="issued", ready_within_days=3)
+
+
 BREAKERS = [
     pytest.param(no_initial, "E001", id="E001-no-initial"),
     pytest.param(two_initial, "E001", id="E001-two-initial"),
@@ -201,6 +206,7 @@ BREAKERS = [
     pytest.param(no_deadline, "W004", id="W004-no-deadline"),
     pytest.param(planned_cycle, "W005", id="W005-planned-cycle"),
     pytest.param(no_card_ready, "W006", id="W006-no-card-ready"),
+    pytest.param(urgent_waits_for_a_missing_step, "W007", id="W007-urgent-waits-for-a-missing-step"),
 ]
 
 
@@ -354,3 +360,11 @@ def test_transition_full_clean_accepts_a_known_fact(clean_procedure):
     Transition(
         procedure=clean_procedure, source_state=state(clean_procedure, "start"),
         target_state=state(clean_procedure, "done"), label="邮寄", condition=MAIL).full_clean()
+
+
+def test_days_without_the_step_they_count_from_are_refused(clean_procedure):
+    option = UrgentOption(procedure=clean_procedure, code="temporary_card", title="临时居民身份证", text="…",
+                          ready_within_days=3)
+    with pytest.raises(ValidationError) as refused:
+        option.full_clean()
+    assert "ready_after" in refused.value.message_dict

@@ -262,10 +262,31 @@ def messages(procedures, facts):
             tuple(m for m in found if m.severity != Severity.WARNING))
 
 
-def urgent_options(procedures, facts):
-    """Return the ways to prove identity while waiting whose conditions hold."""
-    return tuple(
-        UrgentOption(code=u.code, title=render_text(u.title, facts), text=render_text(u.text, facts),
-                     fee_yuan=u.fee, provenance=u.provenance)
-        for procedure in procedures for u in procedure.urgent_options if u.test(facts)
-    )
+def _urgent_ready_by(option, steps):
+    """Return the latest day ``option`` is in hand, if it waits for a step (None: it does not, or no such step)."""
+    if not option.ready_after:
+        return None
+    step = next((s for s in steps if s.milestone == option.ready_after), None)
+    if step is None or step.latest is None:
+        return None
+    return step.latest + datetime.timedelta(days=option.ready_within_days or 0)
+
+
+def urgent_options(procedures, facts, steps=()):
+    """Return the ways to prove identity while waiting whose conditions hold.
+
+    An option that waits for a step (``ready_after``) carries the latest day it is in hand, counted in
+    calendar days from that step's latest day, and whether that comes after ``needed_by``.
+    """
+    needed_by = facts.get("needed_by")
+    options = []
+    for procedure in procedures:
+        for u in procedure.urgent_options:
+            if not u.test(facts):
+                continue
+            ready_by = _urgent_ready_by(u, steps)
+            late = bool(ready_by and needed_by and ready_by > needed_by)
+            options.append(UrgentOption(
+                code=u.code, title=render_text(u.title, facts), text=render_text(u.text, facts),
+                fee_yuan=u.fee, ready_by=ready_by, late=late, provenance=u.provenance))
+    return tuple(options)

@@ -112,6 +112,8 @@ class CUrgentOption:
     title: str
     text: str
     fee: int | None
+    ready_after: str  # a Milestone: obtainable only that many days after the step that has it
+    ready_within_days: int | None
     condition: dict
     test: object
     provenance: Provenance
@@ -288,11 +290,12 @@ def compile_procedure(procedure):
         ),
         urgent_options=tuple(
             CUrgentOption(
-                code=u["code"], title=u["title"], text=u["text"], fee=u["fee_yuan"], condition=u["condition"],
+                code=u["code"], title=u["title"], text=u["text"], fee=u["fee_yuan"],
+                ready_after=u["ready_after"], ready_within_days=u["ready_within_days"], condition=u["condition"],
                 test=test(u["condition"], "urgentoption"), provenance=_from(u),
             )
             for u in _rows(procedure, "urgentoption", "code", "title", "text", "fee_yuan",
-                           "condition")
+                           "ready_after", "ready_within_days", "condition")
         ),
         validity_rules=tuple(
             CValidityRule(

@@ -107,7 +107,7 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
         old_card_valid_when_needed=facts["old_card_valid_when_needed"],
         warnings=warnings,
         notices=notices,
-        urgent_options=calculators.urgent_options(visited, facts),
+        urgent_options=calculators.urgent_options(visited, facts, steps),
         place_of_application=PLACE_OF_OUTCOME.get(procedure.outcome, Place.NOWHERE).value,
         facts=MappingProxyType(facts),
     )

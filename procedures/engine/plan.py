@@ -118,6 +118,10 @@ class UrgentOption:
     text: str = ""
     severity: str = Severity.INFO.value
     fee_yuan: int | None = None
+    # Obtainable only after a step (the temporary card after sign-off): the latest day it is in hand,
+    # and whether that comes after the day the person needs ID.
+    ready_by: datetime.date | None = json_field(omit_empty=True)
+    late: bool = json_field(default=False, omit_empty=True)
     provenance: Provenance = json_field(flat=True, factory=Provenance)
 
 

@@ -266,6 +266,12 @@ class UrgentOption(ConditionalPart):
     title = models.CharField(_("名称"), max_length=200)
     text = models.TextField(_("说明"))
     fee_yuan = models.PositiveIntegerField(_("费用（元）"), null=True, blank=True)
+    ready_after = models.CharField(
+        _("哪一步之后才能拿到"), max_length=12, choices=vocabulary.Milestone.choices, blank=True, default="",
+        help_text=_("例如临时身份证要等户籍地审核签发之后才制发；留空表示随时可以办。"))
+    ready_within_days = models.PositiveSmallIntegerField(
+        _("那一步之后约几天拿到（日历日）"), null=True, blank=True,
+        help_text=_("填了“哪一步之后”才用：清单据此算出大约最晚哪天能拿到，赶不上申请人要用证的日期时会说明。"))
     order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -276,6 +282,11 @@ class UrgentOption(ConditionalPart):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.ready_within_days is not None and not self.ready_after:
+            raise ValidationError({"ready_after": _("填了天数，也请选择是哪一步之后。")})
 
 
 class ValidityRule(ConditionalPart):
