@@ -323,3 +323,19 @@ def test_add_form_refuses_an_existing_slug(admin_client, live_renewal):
         "confidence": "unknown"})
     assert response.status_code == 200
     assert "已有版本" in response.content.decode()
+
+
+def test_the_largest_draft_saves_unchanged(admin_client):
+    # A draft's page posts every part as an inline, and a browser also sends each inline's empty
+    # template row (``__prefix__``): more than Django's default cap of 1,000 fields.
+    from .test_admin import change_form_data
+
+    draft = services.draft_create(source=selectors.live_version("cross-region-renewal"))
+    data = change_form_data(admin_client, change_url(draft))
+    html = admin_client.get(change_url(draft)).content.decode()
+    template_rows = re.findall(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]*__prefix__[^"]*)"', html)
+    data.update(dict.fromkeys(template_rows, ""))
+    assert len(data) > 1000
+    response = admin_client.post(change_url(draft), data)
+    assert response.status_code == 302, response.content[:500]
+    assert response.url == change_url(draft)

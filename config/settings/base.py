@@ -151,6 +151,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# A procedure draft's admin page posts every part as an inline (about 1,100 fields for a cross-region
+# renewal); Django's default of 1,000 turned "save" into a 400. Still a cap against floods.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
