@@ -518,3 +518,26 @@ def test_the_plan_command_and_pages_carry_when_the_temporary_card_comes(seeded_c
     stored = next(o for o in data["urgent_options"] if o["code"] == "temporary_card")
     assert (stored["ready_by"], stored["late"]) == (card.ready_by.isoformat(), True)
     assert type(plan).from_json(data).urgent_options == plan.urgent_options
+
+
+# --- R4: a statutory holiday is closed even before the year's schedule is published -------------
+
+def test_the_days_the_law_makes_holidays_are_closed_in_2027():
+    calendar = load_calendar()
+    assert not calendar.covers(D(2027, 1, 1))  # the State Council's 2027 schedule is not in yet
+    for day in (D(2027, 1, 1), D(2027, 2, 5), D(2027, 2, 8), D(2027, 4, 5), D(2027, 5, 1), D(2027, 6, 9),
+                D(2027, 9, 15), D(2027, 10, 1)):
+        assert not calendar.is_open(day, weekends=True), day
+
+
+def test_no_card_is_ready_on_new_years_day():
+    closed = load_calendar().holidays
+    moved = 0
+    for case_id, plan, _data in case_plans():
+        for s in plan.steps:
+            if s.milestone in ("card_ready", "collected"):
+                assert s.latest not in closed, (case_id, s.code, s.latest)
+        if plan.card_ready.date:
+            assert plan.card_ready.date not in closed, case_id
+            moved += plan.card_ready.date == D(2027, 1, 4)
+    assert moved, "some plan that once ended on 2027-01-01 now ends on the next working day"
