@@ -131,7 +131,7 @@ CASES = [
          lacks={"urgent_options": {"temporary_card"}},
          id="henan-in-beijing-lost-no-temporary-card"),
     case(HENAN, SHENZHEN, {"reason": "expired", "birth_date": D(2006, 6, 1)},
-         {"card_ready.date": D(2027, 1, 6), "new_card.validity_years": 10, "new_card.long_term": False,
+         {"card_ready.date": D(2027, 1, 7), "new_card.validity_years": 10, "new_card.long_term": False,
           "new_card.expiry": D(2036, 11, 30)},  # ten years from the latest sign-off day (签发)
          id="validity-ten-years-at-20"),
     case(HENAN, SHENZHEN, {"reason": "expired", "birth_date": D(1970, 6, 1)},
