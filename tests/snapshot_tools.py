@@ -214,6 +214,9 @@ def build_cases():
         make_case("lost", "nanjing-to-hefei", "adult"),
         make_case("lost", "henan-to-beijing", "adult", "with-permit", documents=["residence_permit"]),
         make_case("expired", "henan-to-shenzhen", "adult", "no-documents", documents=[]),
+        # A renewal without the old card: warned that it is handed back, and that a lost card is a reissue.
+        make_case("expiring", "shenzhen-local", "adult", "no-old-card", documents=["hukou_book"]),
+        make_case("details_changed", "henan-to-shenzhen", "adult", "no-old-card", documents=["hukou_book"]),
         # A lost card and no identity document at all: the counter would refuse.
         make_case("lost", "henan-to-shenzhen", "adult", "no-documents", documents=[]),
         make_case("lost", "shenzhen-local", "adult", "no-documents", documents=[]),

@@ -541,3 +541,52 @@ def test_no_card_is_ready_on_new_years_day():
             assert plan.card_ready.date not in closed, case_id
             moved += plan.card_ready.date == D(2027, 1, 4)
     assert moved, "some plan that once ended on 2027-01-01 now ends on the next working day"
+
+
+# --- what a reading of every snapshot found -------------------------------------------------------
+
+@pytest.mark.parametrize("hukou, reason", [
+    pytest.param(HENAN, "expired", id="away"), pytest.param(SHENZHEN_FUTIAN, "expiring", id="at-home"),
+    pytest.param(HENAN, "details_changed", id="details-changed-sent-home"),
+])
+def test_a_renewal_without_the_old_card_is_warned_first(seeded_catalogue, hukou, reason):
+    plan = make_plan(seeded_catalogue, hukou, SHENZHEN, reason=reason, card_expiry_date=D(2026, 12, 20),
+                     documents=["hukou_book"])
+    assert plan.warnings[0].code == "no_old_card"
+    assert "补领" in plan.warnings[0].text
+    with_card = make_plan(seeded_catalogue, hukou, SHENZHEN, reason=reason, card_expiry_date=D(2026, 12, 20),
+                          documents=["old_card", "hukou_book"])
+    assert "no_old_card" not in codes(with_card.warnings)
+
+
+def test_a_change_of_details_at_home_lists_the_register_and_the_change_papers(seeded_catalogue):
+    plan = make_plan(seeded_catalogue, SHENZHEN_FUTIAN, SHENZHEN, reason="details_changed",
+                     documents=["old_card", "hukou_book"])
+    assert plan.procedure == "local-renewal"
+    assert {"old_card", "hukou_book", "change_proof"} <= codes(plan.documents)
+    assert not codes(plan.notices) & {"where_city_wide", "where_scope_unknown"}
+    assert "fix_registration_first" in codes(plan.warnings)
+    renewal = make_plan(seeded_catalogue, SHENZHEN_FUTIAN, SHENZHEN, reason="expiring",
+                        card_expiry_date=D(2026, 12, 20), documents=["old_card"])
+    assert not codes(renewal.documents) & {"hukou_book", "change_proof"}
+    assert "where_city_wide" in codes(renewal.notices)
+
+
+@pytest.mark.parametrize("hukou", [HENAN, SHENZHEN_FUTIAN])
+def test_a_waived_fee_comes_with_the_proof_to_bring(seeded_catalogue, hukou):
+    plan = make_plan(seeded_catalogue, hukou, SHENZHEN, reason="expired", card_expiry_date=D(2026, 10, 1),
+                     documents=["old_card"], hardship=True)
+    assert plan.fee.waiver and plan.fee.amount_yuan == 0
+    proof = next(d for d in plan.documents if d.code == "hardship_proof")
+    assert proof.provenance.confidence == "likely"
+    plain = make_plan(seeded_catalogue, hukou, SHENZHEN, reason="expired", card_expiry_date=D(2026, 10, 1),
+                      documents=["old_card"], hardship=False)
+    assert "hardship_proof" not in codes(plain.documents)
+
+
+def test_a_mailed_card_is_not_announced_as_ready_to_collect():
+    for case_id, _plan, data in case_plans():
+        ready = next((s for s in data["steps"] if s["code"] == "ready"), None)
+        if ready is not None:
+            assert ready["description"] != "受理点通知您证件已可领取。", case_id
+            assert "邮寄" in ready["description"], case_id
