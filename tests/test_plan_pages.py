@@ -115,7 +115,7 @@ def test_plan_page_shows_the_checklist(client, renewal):
     for step in result["steps"]:
         assert step["title"] in text
     assert "2026年11月26日（周四） 至 2026年11月30日（周一）" in text
-    assert "最晚哪天可以拿到新证 约 2027年1月6日（周三）" in text
+    assert "最晚哪天可以拿到新证 约 2027年1月7日（周四）" in text  # 1 January is closed
     assert "按各环节通常需要的时间推算" in text
     assert cn_date(result["statutory_deadline"]) in text
     assert "20 年，约到 2046年11月30日" in text  # twenty years from the latest sign-off day (签发)
@@ -468,3 +468,15 @@ def test_the_delta_temporary_card_says_by_when_it_comes_on_the_plan_and_the_shee
     assert f"最晚约 {ready} 能拿到" in page and f"最晚约 {ready} 能拿到" in sheet
     assert ("赶不上您要用证的日期" in page) is late
     assert ("赶不上您要用证的日期" in sheet) is late
+
+
+@pytest.mark.django_db
+def test_a_plan_sent_home_says_its_dates_start_on_the_day_at_home(client):
+    plan = make_plan(CHILD_SENT_HOME)
+    assert plan.result["outcome"] == "apply_at_hukou_place"
+    page = text_of(client.get(plan.get_absolute_url()))
+    sheet = text_of(client.get(reverse("wizard:plan_print", kwargs={"code": plan.code})))
+    assert "按您这一天就在户籍地办理推算" in page and "今天就可以去" not in page
+    assert "按这天在户籍地办理推算" in sheet
+    here = text_of(client.get(make_plan(RENEWAL_SHENZHEN).get_absolute_url()))
+    assert "户籍地办理推算" not in here
