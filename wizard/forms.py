@@ -28,8 +28,10 @@ class StepForm(forms.Form):
     """A wizard page: one question, validated in the light of the answers before it."""
 
     # Django's own widget templates through Jinja2: the same markup at a fraction of the cost on every
-    # wizard page. Only the wizard's forms: the admin's widgets exist as Django templates only.
-    default_renderer = Jinja2
+    # wizard page. Only the wizard's forms: the admin's widgets exist as Django templates only. One
+    # renderer for the process: given the class, Django builds a renderer (and a Jinja2 environment that
+    # compiles every template again) for each form.
+    default_renderer = Jinja2()
 
     kind = ""
     use_required_attribute = False  # the server's messages are clearer than the browser's
