@@ -362,7 +362,14 @@ def test_calendar_for_a_plan_without_dates_is_not_found(client):
 def test_unknown_code_is_a_friendly_404(client, path, code):
     response = client.get(path.format(quote(code, safe="")))
     assert response.status_code == 404
-    assert "找不到这个页面" in response.content.decode()
+    html = response.content.decode()
+    assert "<script>alert" not in html and "\x00" not in html
+    if "/" in code:  # not a code at all: the address matches no page, which links to the look-up page
+        assert "找不到这个页面" in html and f'href="{reverse("wizard:plan_lookup")}"' in html
+        return
+    # The look-up page itself: what went wrong, and the field to type the code again.
+    assert "没有找到这个查询码" in html
+    assert f'action="{reverse("wizard:plan_lookup")}"' in html and 'name="code"' in html
 
 
 # --- look-up --------------------------------------------------------------------------------
@@ -373,7 +380,7 @@ def test_lookup_form(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'method="get"' in html and 'name="code"' in html
-    assert "找不到这个查询码" not in html
+    assert "没有找到这个查询码" not in html
 
 
 @pytest.mark.django_db
@@ -400,7 +407,7 @@ def test_lookup_unknown_code(client, typed):
     response = client.get(reverse("wizard:plan_lookup"), {"code": typed})
     assert response.status_code == 404
     html = response.content.decode()
-    assert "找不到这个查询码" in html
+    assert "没有找到这个查询码" in html
     assert 'name="code"' in html
     assert "<b>x</b>" not in html
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -40,6 +41,16 @@ def plan_get(code):
     return Plan.objects.filter(code=code).first()
 
 
+NOT_FOUND = _lazy("没有找到这个查询码。请对照打印件或截图检查后重新输入。")
+
+
+def not_found(request, typed):
+    """Answer an unknown code with the look-up page (404): what went wrong, and the field to try again."""
+    shown = "".join(ch for ch in typed[:LONGEST_TYPED_CODE] if ch.isprintable())
+    context = {"error": NOT_FOUND, "not_found": True, "typed": shown}
+    return render(request, PlanLookupView.template_name, context, status=404)
+
+
 class PlanMixin:
     """Load the plan named in the URL; send other spellings of its code to the canonical URL."""
 
@@ -48,7 +59,7 @@ class PlanMixin:
     def dispatch(self, request, *args, code, **kwargs):
         self.plan = plan_get(code)
         if self.plan is None:
-            raise Http404(_("找不到这个查询码。"))
+            return not_found(request, code)
         if code != self.plan.code:
             return redirect(reverse(self.url_name, kwargs={"code": self.plan.code}), permanent=True)
         return super().dispatch(request, *args, **kwargs)
@@ -160,14 +171,12 @@ class PlanLookupView(TemplateView):
         if typed is None:
             return self.render_to_response(self.get_context_data())
         if not normalise_code(typed[:LONGEST_TYPED_CODE + 1]):
-            error, status = _("请输入查询码。"), 200
-        else:
-            plan = plan_get(typed)
-            if plan is not None:
-                return redirect(plan)
-            error, status = _("找不到这个查询码。请对照打印件或截图检查后重新输入。"), 404
-        context = self.get_context_data(error=error, not_found=status == 404, typed=typed[:LONGEST_TYPED_CODE])
-        return render(request, self.template_name, context, status=status)
+            context = self.get_context_data(error=_("请输入查询码。"), typed=typed[:LONGEST_TYPED_CODE])
+            return render(request, self.template_name, context)
+        plan = plan_get(typed)
+        if plan is not None:
+            return redirect(plan)
+        return not_found(request, typed)
 
 
 # --- QR code ------------------------------------------------------------------------------
