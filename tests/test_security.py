@@ -214,7 +214,7 @@ def test_a_post_without_csrf_token_gets_the_friendly_403(scheme, caplog):
     assert response.status_code == 403
     assert any("CSRF token missing" in record.getMessage() for record in caplog.records), caplog.text
     html = response.content.decode()
-    assert "无法打开这个页面" in html
+    assert "页面已超时" in html and "用查询码查找清单" in html
     assert '<html lang="zh-Hans">' in html
     assert "<style" not in html
     assert_security_headers(response, https=scheme == "https")
@@ -226,7 +226,7 @@ def test_staff_login_needs_the_csrf_token():
     response = client.post("/staff/login/", {"username": "clerk", "password": "counter-pass-2026"})
 
     assert response.status_code == 403
-    assert "无法打开这个页面" in response.content.decode()
+    assert "页面已超时" in response.content.decode() and "重新登录" in response.content.decode()
 
 
 def test_server_error_page_has_the_headers(monkeypatch, scheme):

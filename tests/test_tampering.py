@@ -148,15 +148,17 @@ def test_replaying_an_old_step_with_another_answer_keeps_the_answers_consistent(
     assert_sound(plan)
 
 
-def test_replaying_a_step_after_the_plan_was_made_starts_again(applicant):
+def test_replaying_a_step_after_the_plan_was_made_changes_that_answer_only(applicant):
+    # The answers stay after the plan (Back returns to them): a step sent again is an answer changed.
     applicant.walk(expiring_to_shenzhen())
-    applicant.post("summary")
+    first = Plan.objects.get(code=applicant.post("summary").url.split("/")[2])
 
     response = applicant.answer("hardship", "yes")
 
-    assert step_of(response) == "reason"
-    assert RESTART_MESSAGE in applicant.client.get(response.url).content.decode()
-    assert Plan.objects.count() == 1
+    assert step_of(response) == "summary"
+    assert Plan.objects.count() == 1  # nothing is made until the summary's button is pressed again
+    second = Plan.objects.get(code=applicant.post("summary").url.split("/")[2])
+    assert second.answers == {**first.answers, "hardship": True}
 
 
 def test_replaying_an_invalid_old_step_leaves_the_stored_answer(applicant):
@@ -208,7 +210,7 @@ def test_a_tab_posting_a_step_the_other_tab_made_unreachable_is_refused():
     assert tab1.client.get(response.url).status_code == 200
 
 
-def test_the_other_tab_after_the_plan_was_made_starts_again():
+def test_the_other_tab_after_the_plan_was_made_shows_the_same_plan():
     tab1, tab2 = tabs()
     tab1.walk(expiring_to_shenzhen())
     tab1.post("summary")
@@ -217,7 +219,7 @@ def test_the_other_tab_after_the_plan_was_made_starts_again():
 
     # The same button pressed in the other tab shows the plan just made; nothing new is made.
     assert response.url == Plan.objects.get().get_absolute_url()
-    assert step_of(tab2.answer("hardship", "yes")) == "reason"
+    assert step_of(tab2.answer("hardship", "yes")) == "summary"
     assert Plan.objects.count() == 1
 
 

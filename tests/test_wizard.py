@@ -26,7 +26,7 @@ def shenzhen_mails_cards():
     RegionRule.objects.create(region=Region.objects.get(code="440300"), topic="mail_delivery", source="测试数据")
 
 SESSION_KEY = "wizard_apply_wizard"
-RESTART_MESSAGE = "为保护您的信息，长时间未操作后需要重新开始。"
+RESTART_MESSAGE = "页面已超时：为保护您的信息，长时间没有操作后，之前的回答已清除"
 
 
 def today():
@@ -211,9 +211,9 @@ def test_full_journey_creates_a_plan(applicant, shenzhen_mails_cards):
         "documents": ["old_card", "residence_permit"], "has_photo_receipt": True, "delivery": "mail",
         "needed_by": None, "hardship": False,
     }
-    # The wizard starts afresh; the plan lives at its own address.
-    assert SESSION_KEY not in applicant.client.session
-    assert step_of(applicant.client.get("/apply/summary/")) == "reason"
+    # The answers stay: the browser's Back button returns to the summary with all of them.
+    back = applicant.client.get("/apply/summary/")
+    assert back.status_code == 200 and "广东省深圳市" in back.content.decode()
 
 
 def test_pressing_the_summary_button_twice_shows_the_same_plan(applicant):
@@ -227,14 +227,28 @@ def test_pressing_the_summary_button_twice_shows_the_same_plan(applicant):
     assert Plan.objects.count() == 1
 
 
-def test_hong_kong_journey_creates_a_plan(applicant):
-    assert applicant.walk([("reason", "lost"), ("hukou_province", "810000")]) == "summary"
+@pytest.mark.parametrize("answers", [
+    pytest.param([("reason", "lost"), ("hukou_province", "810000")], id="hong-kong-hukou"),
+    pytest.param([("reason", "expiring"), ("hukou_province", "410000"), ("hukou_prefecture", "410100"),
+                  ("residence_province", "820000")], id="living-in-macao"),
+])
+def test_the_exit_comes_right_after_the_answer_that_decides_it_and_makes_no_plan(applicant, answers):
+    assert applicant.walk(answers) == "summary"
 
-    response = applicant.post("summary")
+    page = applicant.client.get("/apply/summary/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "这份指南不适用于您的情况" in html
+    assert "生成我的办事清单" not in html and "查询码" not in html and "打印" not in html
+    assert "到窗口时出示" not in html
+    assert f'value="{answers[-1][0]}"' in html  # "改一下刚才的回答" goes back to that question
 
-    plan = Plan.objects.get()
-    assert response.url == plan.get_absolute_url()
-    assert plan.answers == {"reason": "lost", "hukou_region": "810000"}
+    pressed = applicant.post("summary")  # a summary page left open from before: still no plan
+    assert pressed.status_code == 200 and "这份指南不适用于您的情况" in pressed.content.decode()
+    assert Plan.objects.count() == 0
+
+    back = applicant.post("summary", **{"wizard_goto_step": answers[-1][0]})
+    assert step_of(back) == answers[-1][0]
 
 
 # --- navigation that keeps answers -----------------------------------------------
@@ -496,7 +510,18 @@ def test_expired_session_restarts_politely(client):
 
     assert response.status_code == 302
     assert step_of(response) == "reason"
-    assert RESTART_MESSAGE in client.get(response.url).content.decode()
+    html = client.get(response.url).content.decode()
+    assert RESTART_MESSAGE in html and "您刚填的“您的出生日期是？”已保留" in html
+
+
+def test_what_an_expired_page_sent_is_filled_in_when_that_page_comes_again(client):
+    client.post("/apply/birth_date/", {"apply_wizard-current_step": "birth_date", "birth_date-answer_0": "1980",
+                                       "birth_date-answer_1": "5", "birth_date-answer_2": "6"})
+    applicant = Applicant(client)
+    assert applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN]) == "birth_date"
+
+    page = client.get("/apply/birth_date/").content.decode()
+    assert 'value="1980"' in page and 'value="5"' in page and 'value="6"' in page
 
 
 @pytest.mark.parametrize("data, message", [
@@ -603,7 +628,7 @@ def assert_sound_markup(html):
     pytest.param([("reason", "lost"), ("hukou_province", "440000")], "hukou_prefecture", id="prefecture-select"),
     pytest.param([("reason", "lost"), *HENAN_TO_SHENZHEN], "birth_date", id="date"),
     pytest.param([("reason", "lost"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH)], "documents", id="checkboxes"),
-    pytest.param([("reason", "lost"), ("hukou_province", "810000")], "summary", id="summary"),
+    pytest.param(expiring_to_shenzhen(), "summary", id="summary"),
 ])
 def test_pages_have_one_question_with_labels_and_unique_ids(applicant, answers, step):
     applicant.walk(answers)
@@ -641,3 +666,57 @@ def test_progress_hint_counts_the_steps(applicant):
 
     # reason, 2 + 2 region steps, birth date, documents, needed by, hardship, summary
     assert "第 6 步，共约 10 步" in html
+
+
+# --- after the plan: Back, and "修改回答" --------------------------------------------
+
+def test_one_changed_answer_after_the_plan_makes_a_new_plan_with_the_rest_kept(applicant):
+    applicant.walk(expiring_to_shenzhen())
+    first = Plan.objects.get(code=applicant.post("summary").url.split("/")[2])
+
+    changed = applicant.answer("documents", ["old_card"], wizard_return="summary")
+    assert step_of(changed) == "summary"
+    second = Plan.objects.get(code=applicant.post("summary").url.split("/")[2])
+
+    assert second.code != first.code
+    assert second.answers == {**first.answers, "documents": ["old_card"]}
+    assert applicant.client.get(first.get_absolute_url()).status_code == 200  # the old code keeps working
+
+
+def test_change_answers_on_a_plan_reopens_the_summary_in_another_browser(client, applicant):
+    applicant.walk(expiring_to_shenzhen())
+    plan = Plan.objects.get(code=applicant.post("summary").url.split("/")[2])
+    assert "修改回答" in client.get(plan.get_absolute_url()).content.decode()
+
+    elsewhere = Applicant(type(client)())
+    response = elsewhere.client.get(f"/plan/{plan.code}/change/")
+    assert step_of(response) == "summary"
+    summary = elsewhere.client.get("/apply/summary/")
+    html = summary.content.decode()
+    assert "河南省郑州市" in html and "广东省深圳市" in html and "原来的身份证、居住证" in html
+    assert "原来的查询码仍然可以用" in html
+    assert elsewhere.answers == plan.answers | {"needed_by": None}  # every answer back, by key
+
+    elsewhere.answer("residence_prefecture", "440100", wizard_return="summary")
+    made = Plan.objects.get(code=elsewhere.post("summary").url.split("/")[2])
+    assert made.answers == {**plan.answers, "residence_region": "440100"}
+    assert Plan.objects.count() == 2
+
+
+def test_change_answers_leads_to_an_answer_that_is_no_longer_right(applicant):
+    # Made with a card expiring soon; opened again after it expired, the expiry answer is refused.
+    applicant.walk(expiring_to_shenzhen())
+    plan = Plan.objects.get(code=applicant.post("summary").url.split("/")[2])
+    Plan.objects.filter(pk=plan.pk).update(answers={**plan.answers, "card_expiry_date": "2020-01-01"})
+
+    response = applicant.client.get(f"/plan/{plan.code}/change/")
+
+    assert step_of(response) == "card_expiry_date"
+    page = applicant.client.get(response.url)
+    assert "请检查这一步" in page.content.decode()
+
+
+def test_change_answers_of_an_unknown_code_is_the_look_up_page(client):
+    response = client.get("/plan/ABCDEABCDEABCDE/change/")
+    assert response.status_code == 404
+    assert "没有找到这个查询码" in response.content.decode()

@@ -12,7 +12,10 @@ and no page is skipped:
 * a "修改" link from the summary returns to the summary once nothing is missing;
 * a page not yet reachable, an expired session or a broken POST leads back, with a
   message, to the page that needs an answer;
-* a plan is made only once ``questions.clean_answers`` accepts every answer again.
+* a plan is made only once ``questions.clean_answers`` accepts every answer again;
+* the answers stay after the plan is made, so that the browser's Back button returns to the summary
+  and "修改回答" on a plan reopens it: the same answers again lead to the same plan, changed ones to a
+  new plan (the old code keeps working).
 """
 import re
 
@@ -26,6 +29,7 @@ from django.views import View
 
 from procedures import questions
 from procedures.dates import cn_date
+from procedures.engine import EngineError
 from procedures.selectors import stamps_read_once
 from procedures.vocabulary import QuestionKind
 
@@ -44,7 +48,7 @@ from .navigation import (
     prune,
 )
 from .places import PlaceChoices
-from .services import RegionLookup, plan_create
+from .services import RegionLookup, compute_plan, plan_create
 
 RETURN_FIELD = "wizard_return"  # posted from a page opened by a summary's "修改" link
 GOTO_FIELD = "wizard_goto_step"  # the "上一步" button
@@ -55,6 +59,7 @@ class ApplyWizard(View):
 
     template_name = "wizard/step.html"
     summary_template_name = "wizard/summary.html"
+    exit_template_name = "wizard/exit.html"
     entry_url_name = "wizard:apply"
     step_url_name = "wizard:apply_step"
     channel = Plan.Channel.WEB
@@ -128,6 +133,19 @@ class ApplyWizard(View):
         self.save()
         return self.go(FIRST_STEP, message=message)
 
+    def timed_out(self, posted):
+        """Start again after the session expired, keeping what the page just sent for when it comes again."""
+        self.state = State()
+        message = _("页面已超时：为保护您的信息，长时间没有操作后，之前的回答已清除，请从第一题重新回答。")
+        if posted in QUESTION_STEPS:
+            typed = self.get_form(posted, data=self.request.POST).typed()
+            if typed_anything(typed):
+                self.state.typed[posted] = typed
+                message += _("您刚填的“%(question)s”已保留，答到这一题时会自动填好。") % {
+                    "question": QUESTION_OF_STEP[posted].label}
+        self.save()
+        return self.go(FIRST_STEP, message=message, level=messages.WARNING)
+
     # --- GET ---------------------------------------------------------------------------
 
     def get(self, request, step=None):
@@ -190,9 +208,31 @@ class ApplyWizard(View):
         return render(self.request, self.template_name, context)
 
     def render_summary(self, position):
+        exit_plan = self.exit_plan()
+        if exit_plan is not None:
+            return self.render_exit(position, exit_plan)
         context = self.get_context_data(form=None, step=SUMMARY, position=position,
                                         rows=self.summary_rows(position))
         return render(self.request, self.summary_template_name, context)
+
+    def exit_plan(self):
+        """Return the plan the answers give if the guide does not apply to them (Hong Kong...), else None.
+
+        Such a person is told so in place of the summary, right after the answer that decides it,
+        and no plan (nor reference code) is made.
+        """
+        answers, problems = questions.clean_answers(self.state.values(), today=self.today, regions=self.regions)
+        if problems:
+            return None
+        try:
+            plan, _data = compute_plan(answers, today=self.today, regions=self.regions, catalogue=self.catalogue())
+        except EngineError:
+            return None  # the summary, and the plan's own error handling, take it from there
+        return plan if plan.not_applicable else None
+
+    def render_exit(self, position, plan):
+        context = self.get_context_data(form=None, step=SUMMARY, position=position, result=plan)
+        return render(self.request, self.exit_template_name, context)
 
     def summary_rows(self, position):
         """Return (question, shown value, change URL) for every answer, in question order."""
@@ -230,7 +270,7 @@ class ApplyWizard(View):
             if last_plan and posted == SUMMARY:
                 # The summary's button pressed twice: show the plan the first press made.
                 return redirect(self.plan_url(last_plan))
-            return self.restart(_("为保护您的信息，长时间未操作后需要重新开始。"))
+            return self.timed_out(posted)
         position = self.position()
         goto = request.POST.get(GOTO_FIELD)
         if goto:
@@ -320,8 +360,12 @@ class ApplyWizard(View):
         return changed
 
     def finish(self):
-        """Check every answer again with ``questions``, then make the plan."""
+        """Check every answer again with ``questions``, then make the plan (none where the guide does not apply)."""
         answers, problems = questions.clean_answers(self.state.values(), today=self.today, regions=self.regions)
+        if not problems:
+            exit_plan = self.exit_plan()
+            if exit_plan is not None:
+                return self.render_exit(self.position(), exit_plan)
         if problems:
             for key, _message in problems:
                 if key in self.state.answers:
@@ -331,8 +375,31 @@ class ApplyWizard(View):
         return self.done(answers)
 
     def done(self, answers):
-        """Store the plan for accepted answers, forget the answers and show the plan."""
+        """Show the plan for accepted answers: the last one made, if they are its answers, else a new one."""
+        last = Plan.objects.filter(code=self.request.session.get(self.last_plan_key) or "").first()
+        if last is not None and last.answers == questions.to_json(answers) and last.computed_for == self.today:
+            return redirect(self.plan_url(last.code))
         plan = plan_create(answers=answers, today=self.today, channel=self.channel, created_by=self.plan_creator())
-        del self.request.session[self.session_key]
         self.request.session[self.last_plan_key] = plan.code
         return redirect(self.plan_url(plan.code))
+
+    def load_plan(self, plan):
+        """Put a plan's answers back in the wizard, each checked again for today; return the page to open."""
+        state = State()
+        for key, value in plan.answers.items():
+            if key not in questions.BY_KEY:
+                continue
+            state.answers[key] = value
+            question = questions.BY_KEY[key]
+            if city_step(question) is not None and isinstance(value, str) and len(value) == 6:
+                state.provinces[key] = f"{value[:2]}0000"
+        _answers, problems = questions.clean_answers(state.values(), today=self.today, regions=self.regions)
+        for key, _message in problems:
+            if key in state.answers:
+                state.rejected[key] = state.answers.pop(key)
+        self.state = state
+        self.request.session[self.last_plan_key] = plan.code
+        position = prune(self.state, regions=self.regions, places=self.places)
+        self.save()
+        return position.first_open
+

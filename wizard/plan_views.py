@@ -6,6 +6,7 @@ import zoneinfo
 
 import icalendar
 import segno
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
@@ -21,8 +22,10 @@ from django.views.generic import TemplateView
 
 from procedures import questions
 
+from .flow import ApplyWizard
 from .kept_pages import PAGE_TIMEOUT, fill_live_parts, page_key
 from .models import CODE_ALPHABET, CODE_LENGTH, Plan, normalise_code
+from .navigation import SUMMARY
 from .selectors import application_status_for, printing_office_for
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -252,3 +255,20 @@ def calendar_text(plan, events, *, url, host):
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
+
+
+class ChangeAnswers(ApplyWizard):
+    """"修改回答" on a plan: its answers back in the applicant's wizard, at the summary (or the page to fix)."""
+
+    prefix = ApplyWizard.prefix  # the applicant's wizard's session state and fields, not a wizard of its own
+
+    def get(self, request, code):
+        plan = plan_get(code)
+        if plan is None:
+            return not_found(request, code)
+        step = self.load_plan(plan)
+        if step == SUMMARY:
+            message = _("这是这份清单的回答。改好后点“生成我的办事清单”会生成一份新清单，原来的查询码仍然可以用。")
+            return self.go(SUMMARY, message=message)
+        return self.go(step, message=_("这份清单里有的回答按今天的日期要重新填写，请检查这一步。"),
+                       level=messages.WARNING)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("text-size/", preferences.text_size, name="text_size"),
     path("plan/", plan_views.PlanLookupView.as_view(), name="plan_lookup"),
     path("plan/<str:code>/", plan_views.PlanView.as_view(), name="plan"),
+    path("plan/<str:code>/change/", plan_views.ChangeAnswers.as_view(), name="plan_change"),
     path("plan/<str:code>/print/", plan_views.PlanPrintView.as_view(), name="plan_print"),
     path("plan/<str:code>/calendar.ics", plan_views.PlanCalendarView.as_view(), name="plan_ics"),
 ]

@@ -201,6 +201,18 @@ def test_plan_lookup_and_error_pages(audit, stored_plan, device):
     run.goto("/plan/?code=", "lookup-empty-code")
     run.goto("/plan/?code=ZZZZZ-ZZZZZ-ZZZZZ", "lookup-not-found")
     run.goto("/no-such-page/", "404")
+    unknown = here.code[:14] + ("2" if here.code[-1] != "2" else "3")
+    run.goto(f"/plan/{unknown}/", "plan-code-not-found", status=404)
+
+    # Hong Kong as the household-registration place: the exit, in place of the summary (no plan).
+    run.goto("/apply/", "radio-step")
+    tick(run.page, "证件丢了")
+    go_on(run.page)
+    expect_question(run.page, "您的户口在哪里？")
+    run.page.get_by_label("省、自治区、直辖市").select_option(label="香港特别行政区")
+    go_on(run.page)
+    expect(run.page.get_by_role("heading", level=1)).to_have_text("这份指南不适用于您的情况")
+    run.check("exit-not-applicable")
 
     # The 500 page is what Django renders, without a request, when a view fails.
     error_page = render_to_string("500.html")
@@ -304,7 +316,7 @@ def test_refusal_pages(audit, counter, stored_plan, settings, monkeypatch, devic
     page.get_by_label("密码").fill(PASSWORD)
     run.context.clear_cookies()
     press(page, page.get_by_role("button", name="登录"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("无法打开这个页面")
+    expect(page.get_by_role("heading", level=1)).to_have_text("页面已超时")
     run.check("403-csrf", status=403)
 
     # Past the look-up limit: the desk's 429 page.

@@ -13,6 +13,8 @@ from .pages import (
     fill_date,
     go_back,
     go_on,
+    make_plan,
+    press,
     summary_answers,
 )
 
@@ -53,3 +55,40 @@ def test_change_from_the_summary_returns_to_it_with_the_other_answers_intact(pho
     expect_question(phone, "请核对您的回答")
     after = summary_answers(phone)
     assert after == {**before, "您的出生日期是？": "1985年3月8日"}
+
+
+@pytest.mark.parametrize("device", ["phone", "nojs"])
+def test_back_from_a_plan_returns_to_the_summary_with_every_answer(open_page, device):
+    page = open_page(device)
+    answer_up_to_birth_date(page)
+    answer_from_birth_date(page)
+    before = summary_answers(page)
+    make_plan(page)
+
+    page.go_back()
+
+    expect_question(page, "请核对您的回答")
+    assert summary_answers(page) == before
+
+
+@pytest.mark.parametrize("device", ["phone", "nojs"])
+def test_change_answers_on_the_plan_changes_one_and_makes_a_new_plan(open_page, device):
+    page = open_page(device)
+    answer_up_to_birth_date(page)
+    answer_from_birth_date(page)
+    before = summary_answers(page)
+    first = make_plan(page)
+
+    press(page, page.get_by_role("link", name="修改回答"))
+    expect_question(page, "请核对您的回答")
+    assert summary_answers(page) == before
+    page.get_by_role("link", name=re.compile(r"^修改\s*：您的出生日期是？$")).click()
+    fill_date(page, datetime.date(1985, 3, 8))
+    go_on(page)
+    expect_question(page, "请核对您的回答")
+    second = make_plan(page)
+
+    assert second != first
+    assert "1985年3月8日" not in before.values()
+    page.goto(f"/plan/{first.replace('-', '')}/")  # the old code keeps working
+    expect(page.get_by_role("region", name="您的查询码")).to_contain_text(first)

@@ -162,3 +162,18 @@ def test_the_whole_journey_by_keyboard(open_page, device):
     tab_to(page, "打印清单")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/print/$"))
+
+
+@pytest.mark.parametrize("device", ["desktop", "nojs"])
+def test_a_refused_page_puts_the_focus_on_what_went_wrong(open_page, device):
+    page = open_page(device)
+    page.goto("/apply/")
+    expect_question(page, "您为什么要办身份证？")
+    page.get_by_role("button", name="继续").click()  # nothing chosen
+
+    summary = page.get_by_role("alert").filter(has_text="请修改以下问题")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    # Tab from there reaches the link to the question that needs an answer first.
+    page.keyboard.press("Tab")
+    assert focused(page)["tag"] == "a"
