@@ -94,7 +94,7 @@ def test_plan_page_shows_the_checklist(client, renewal):
     text = text_of(response)
 
     assert renewal.display_code in text
-    assert "请把查询码抄下来或截图保存" in text
+    assert "请截图或抄下查询码" in text
     assert f"{result['procedure_name']}（第 {renewal.procedure_version} 版规则）" in text
     assert "计算日期 2026年11月25日（周三）" in text
     # Outcome heading names the residence place.
@@ -142,7 +142,8 @@ def test_facts_not_verified_carry_a_badge_and_their_source(client, renewal):
     unknown = next(n for n in renewal.result["notices"] if n["confidence"] == "unknown")
 
     def fragment(title):
-        start = html.index(title)
+        # After the summary at the top, which names the documents too, without their sources.
+        start = html.index(title, html.index('id="documents-title"'))
         return html[start:html.index("</li>", start)]
 
     assert 'class="confidence-likely">较可能</span>' in fragment(likely["name"])
