@@ -720,3 +720,18 @@ def test_change_answers_of_an_unknown_code_is_the_look_up_page(client):
     response = client.get("/plan/ABCDEABCDEABCDE/change/")
     assert response.status_code == 404
     assert "没有找到这个查询码" in response.content.decode()
+
+
+def test_the_same_answers_after_a_content_change_make_a_new_plan(applicant):
+    applicant.walk(expiring_to_shenzhen())
+    first = applicant.post("summary")
+    rule = RegionRule.objects.get(region__code="440000", topic="photo_receipt")
+    rule.days = (rule.days or 0) + 30
+    rule.save()  # an admin's edit: plans made from now on say so
+
+    second = applicant.post("summary")
+
+    assert second.url != first.url
+    assert Plan.objects.count() == 2
+    newer = Plan.objects.get(code=second.url.split("/")[2])
+    assert newer.result["photo_receipt_validity_days"] == rule.days

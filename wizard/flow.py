@@ -375,10 +375,15 @@ class ApplyWizard(View):
         return self.done(answers)
 
     def done(self, answers):
-        """Show the plan for accepted answers: the last one made, if they are its answers, else a new one."""
+        """Show the plan for accepted answers: the last one made, if it says exactly this today, else a new one.
+
+        The same answers give a new plan once the content has changed (a fee published since, say).
+        """
         last = Plan.objects.filter(code=self.request.session.get(self.last_plan_key) or "").first()
         if last is not None and last.answers == questions.to_json(answers) and last.computed_for == self.today:
-            return redirect(self.plan_url(last.code))
+            _plan, data = compute_plan(answers, today=self.today, regions=self.regions)
+            if last.result == data:
+                return redirect(self.plan_url(last.code))
         plan = plan_create(answers=answers, today=self.today, channel=self.channel, created_by=self.plan_creator())
         self.request.session[self.last_plan_key] = plan.code
         return redirect(self.plan_url(plan.code))
