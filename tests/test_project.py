@@ -182,3 +182,11 @@ def test_robots_txt_keeps_crawlers_off_staff_pages(client):
     assert lines[0] == "User-agent: *"
     assert {"Disallow: /admin/", "Disallow: /staff/"} <= set(lines)
     assert not any(line.startswith("Disallow: /plan") or line == "Disallow: /" for line in lines)
+
+
+def test_no_app_module_outside_migrations_is_longer_than_400_lines():
+    long = {str(path.relative_to(PROJECT_ROOT)): lines
+            for app in ("config", "procedures", "wizard", "staff", "bench")
+            for path in (PROJECT_ROOT / app).rglob("*.py") if "migrations" not in path.parts
+            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert not long, long

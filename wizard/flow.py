@@ -388,23 +388,3 @@ class ApplyWizard(View):
         self.request.session[self.last_plan_key] = plan.code
         return redirect(self.plan_url(plan.code))
 
-    def load_plan(self, plan):
-        """Put a plan's answers back in the wizard, each checked again for today; return the page to open."""
-        state = State()
-        for key, value in plan.answers.items():
-            if key not in questions.BY_KEY:
-                continue
-            state.answers[key] = value
-            question = questions.BY_KEY[key]
-            if city_step(question) is not None and isinstance(value, str) and len(value) == 6:
-                state.provinces[key] = f"{value[:2]}0000"
-        _answers, problems = questions.clean_answers(state.values(), today=self.today, regions=self.regions)
-        for key, _message in problems:
-            if key in state.answers:
-                state.rejected[key] = state.answers.pop(key)
-        self.state = state
-        self.request.session[self.last_plan_key] = plan.code
-        position = prune(self.state, regions=self.regions, places=self.places)
-        self.save()
-        return position.first_open
-

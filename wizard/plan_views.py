@@ -25,7 +25,7 @@ from procedures import questions
 from .flow import ApplyWizard
 from .kept_pages import PAGE_TIMEOUT, fill_live_parts, page_key
 from .models import CODE_ALPHABET, CODE_LENGTH, Plan, normalise_code
-from .navigation import SUMMARY
+from .navigation import SUMMARY, State, city_step, prune
 from .selectors import application_status_for, printing_office_for
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -272,3 +272,24 @@ class ChangeAnswers(ApplyWizard):
             return self.go(SUMMARY, message=message)
         return self.go(step, message=_("这份清单里有的回答按今天的日期要重新填写，请检查这一步。"),
                        level=messages.WARNING)
+
+    def load_plan(self, plan):
+        """Put a plan's answers back in the wizard, each checked again for today; return the page to open."""
+        state = State()
+        for key, value in plan.answers.items():
+            if key not in questions.BY_KEY:
+                continue
+            state.answers[key] = value
+            question = questions.BY_KEY[key]
+            if city_step(question) is not None and isinstance(value, str) and len(value) == 6:
+                state.provinces[key] = f"{value[:2]}0000"
+        _answers, problems = questions.clean_answers(state.values(), today=self.today, regions=self.regions)
+        for key, _message in problems:
+            if key in state.answers:
+                state.rejected[key] = state.answers.pop(key)
+        self.state = state
+        self.request.session[self.last_plan_key] = plan.code
+        position = prune(self.state, regions=self.regions, places=self.places)
+        self.save()
+        return position.first_open
+
