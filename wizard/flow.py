@@ -215,15 +215,17 @@ class ApplyWizard(View):
                                         rows=self.summary_rows(position))
         return render(self.request, self.summary_template_name, context)
 
-    def exit_plan(self):
+    def exit_plan(self, answers=None):
         """Return the plan the answers give if the guide does not apply to them (Hong Kong...), else None.
 
         Such a person is told so in place of the summary, right after the answer that decides it,
-        and no plan (nor reference code) is made.
+        and no plan (nor reference code) is made. ``answers``: already cleaned, else the stored ones.
         """
-        answers, problems = questions.clean_answers(self.state.values(), today=self.today, regions=self.regions)
-        if problems:
-            return None
+        if answers is None:
+            answers, problems = questions.clean_answers(
+                self.state.values(), today=self.today, regions=self.regions)
+            if problems:
+                return None
         try:
             plan, _data = compute_plan(answers, today=self.today, regions=self.regions, catalogue=self.catalogue())
         except EngineError:
@@ -363,13 +365,11 @@ class ApplyWizard(View):
         """Check every answer again with ``questions``, then make the plan (none where the guide does not apply)."""
         answers, problems = questions.clean_answers(self.state.values(), today=self.today, regions=self.regions)
         if not problems:
-            exit_plan = self.exit_plan()
+            exit_plan = self.exit_plan(answers)
             if exit_plan is not None:
                 return self.render_exit(self.position(), exit_plan)
         if problems:
-            for key, _message in problems:
-                if key in self.state.answers:
-                    self.state.rejected[key] = self.state.answers.pop(key)
+            self.state.set_aside(problems)
             self.save()
             return self.go(self.position().first_open, message=_("请检查这一步的回答。"), level=messages.WARNING)
         return self.done(answers)

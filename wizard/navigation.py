@@ -58,6 +58,12 @@ class State:
         """Return the valid answers with Python values (dates as dates)."""
         return questions.from_json(self.answers)
 
+    def set_aside(self, problems):
+        """Move the answers ``questions.clean_answers`` refused into ``rejected``, to be shown with their error."""
+        for key, _message in problems:
+            if key in self.answers:
+                self.rejected[key] = self.answers.pop(key)
+
     def forget(self, question):
         """Drop everything stored for a question; return whether there was anything."""
         found = False

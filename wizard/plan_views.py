@@ -280,13 +280,11 @@ class ChangeAnswers(ApplyWizard):
             if key not in questions.BY_KEY:
                 continue
             state.answers[key] = value
-            question = questions.BY_KEY[key]
-            if city_step(question) is not None and isinstance(value, str) and len(value) == 6:
-                state.provinces[key] = f"{value[:2]}0000"
+            region = self.regions(value) if city_step(questions.BY_KEY[key]) is not None else None
+            if region is not None:  # the province page's answer, as if the person had chosen it there
+                state.provinces[key] = region.province_code
         _answers, problems = questions.clean_answers(state.values(), today=self.today, regions=self.regions)
-        for key, _message in problems:
-            if key in state.answers:
-                state.rejected[key] = state.answers.pop(key)
+        state.set_aside(problems)
         self.state = state
         self.request.session[self.last_plan_key] = plan.code
         position = prune(self.state, regions=self.regions, places=self.places)
