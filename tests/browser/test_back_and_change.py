@@ -57,13 +57,18 @@ def test_change_from_the_summary_returns_to_it_with_the_other_answers_intact(pho
     assert after == {**before, "您的出生日期是？": "1985年3月8日"}
 
 
-@pytest.mark.parametrize("device", ["phone", "nojs"])
-def test_back_from_a_plan_returns_to_the_summary_with_every_answer(open_page, device):
-    page = open_page(device)
+def a_plan(page):
+    """Answer the whole journey and make its plan; return (the summary's answers, the plan's code)."""
     answer_up_to_birth_date(page)
     answer_from_birth_date(page)
     before = summary_answers(page)
-    make_plan(page)
+    return before, make_plan(page)
+
+
+@pytest.mark.parametrize("device", ["phone", "nojs"])
+def test_back_from_a_plan_returns_to_the_summary_with_every_answer(open_page, device):
+    page = open_page(device)
+    before, _code = a_plan(page)
 
     page.go_back()
 
@@ -74,10 +79,7 @@ def test_back_from_a_plan_returns_to_the_summary_with_every_answer(open_page, de
 @pytest.mark.parametrize("device", ["phone", "nojs"])
 def test_change_answers_on_the_plan_changes_one_and_makes_a_new_plan(open_page, device):
     page = open_page(device)
-    answer_up_to_birth_date(page)
-    answer_from_birth_date(page)
-    before = summary_answers(page)
-    first = make_plan(page)
+    before, first = a_plan(page)
 
     press(page, page.get_by_role("link", name="修改回答"))
     expect_question(page, "请核对您的回答")
