@@ -735,3 +735,58 @@ def test_the_same_answers_after_a_content_change_make_a_new_plan(applicant):
     assert Plan.objects.count() == 2
     newer = Plan.objects.get(code=second.url.split("/")[2])
     assert newer.result["photo_receipt_validity_days"] == rule.days
+
+
+# --- two tabs, one session ------------------------------------------------------------
+
+def shown_basis(client, step):
+    """Return the digest a page carries of the answers it was shown on (as a tab that opened it holds it)."""
+    response = client.get(f"/apply/{step}/")
+    assert response.status_code == 200, step
+    return response.context["basis"]
+
+
+def test_a_page_answered_after_another_tab_changed_an_earlier_answer_says_so_and_keeps_the_input(applicant):
+    applicant.walk([("reason", "lost"), *HENAN_TO_SHENZHEN])
+    first_tab = shown_basis(applicant.client, "birth_date")
+    # The second tab, on the same session, starts for someone else: another city of residence.
+    applicant.walk([("residence_province", "440000"), ("residence_prefecture", "440100")])
+
+    fields = {"answer_0": "1950", "answer_1": "3", "answer_2": "8"}
+    response = applicant.post("birth_date", fields, wizard_basis=first_tab)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "另一个标签页" in html
+    assert 'value="1950"' in html  # what this tab typed is kept, to be sent again
+    assert "birth_date" not in applicant.answers  # nothing stored on answers the person did not see
+    # Sent again from the page as it is now shown, the answer is taken.
+    again = applicant.post("birth_date", fields, wizard_basis=response.context["basis"])
+    assert step_of(again) == "documents"
+    assert applicant.answers["birth_date"] == "1950-03-08"
+
+
+def test_the_summary_of_one_tab_does_not_make_a_plan_from_answers_another_tab_changed(applicant):
+    applicant.walk(expiring_to_shenzhen())
+    first_tab = shown_basis(applicant.client, "summary")
+    applicant.answer("documents", ["old_card"], wizard_return="summary")  # the other tab
+
+    response = applicant.post("summary", wizard_basis=first_tab)
+
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
+    html = response.content.decode()
+    assert "另一个标签页" in html and "请核对您的回答" in html
+    made = applicant.post("summary", wizard_basis=response.context["basis"])
+    assert Plan.objects.get(code=made.url.split("/")[2]).answers["documents"] == ["old_card"]
+
+
+def test_a_later_page_of_the_same_tab_is_not_taken_for_another_tab(applicant):
+    # Answering a page changes only later pages' basis: the next page, opened after it, goes through.
+    applicant.walk([("reason", "lost")])
+    basis = shown_basis(applicant.client, "hukou_province")
+    response = applicant.post("hukou_province", {"answer": "410000"}, wizard_basis=basis)
+    assert step_of(response) == "hukou_prefecture"
+    basis = shown_basis(applicant.client, "hukou_prefecture")
+    assert step_of(applicant.post("hukou_prefecture", {"answer": "410100"}, wizard_basis=basis)) == \
+        "residence_province"

@@ -28,10 +28,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from procedures import questions
-from procedures.dates import cn_date
 from procedures.engine import EngineError
 from procedures.selectors import stamps_read_once
-from procedures.vocabulary import QuestionKind
 
 from .forms import FIELD, form_class, typed_anything
 from .models import Plan
@@ -48,10 +46,11 @@ from .navigation import (
     prune,
 )
 from .places import PlaceChoices
-from .services import RegionLookup, compute_plan, plan_create
+from .services import RegionLookup, compute_plan, plan_create, shown_answer
 
 RETURN_FIELD = "wizard_return"  # posted from a page opened by a summary's "修改" link
 GOTO_FIELD = "wizard_goto_step"  # the "上一步" button
+BASIS_FIELD = "wizard_basis"  # the digest of the answers a page was shown on (State.basis)
 
 
 class ApplyWizard(View):
@@ -198,6 +197,8 @@ class ApplyWizard(View):
             "change_mode": change and step != SUMMARY,
             "return_field": RETURN_FIELD,
             "goto_field": GOTO_FIELD,
+            "basis_field": BASIS_FIELD,
+            "basis": self.state.basis(step),
             "prev_step": position.before(step),
             "wizard_entry_url": reverse(self.entry_url_name),
             **kwargs,
@@ -244,22 +245,8 @@ class ApplyWizard(View):
             if key in answers:
                 question = questions.BY_KEY[key]
                 url = self.step_url(question.steps[0]) + "?change=1"
-                rows.append((question.label, self.show_value(question, answers[key]), url))
+                rows.append((question.label, shown_answer(question, answers[key], self.regions), url))
         return rows
-
-    def show_value(self, question, value):
-        if question.kind == QuestionKind.REGION:
-            info = self.regions(value)
-            return info.input_name if info else value
-        if question.kind == QuestionKind.DATE:
-            if value is None:
-                return _("没有急用的日期")
-            return cn_date(value)
-        if question.kind == QuestionKind.YES_NO:
-            return _("是") if value else _("否")
-        if question.kind == QuestionKind.MULTI:
-            return "、".join(str(question.label_of(item)) for item in value) or _("都没有")
-        return question.label_of(value)
 
     # --- POST --------------------------------------------------------------------------
 
@@ -284,9 +271,23 @@ class ApplyWizard(View):
             target = position.first_open
             message = _("请检查这一步的回答。") if position.rejected(target) else _("请先回答这个问题。")
             return self.go(target, message=message, level=messages.WARNING)
+        basis = request.POST.get(BASIS_FIELD)
+        if basis and basis != self.state.basis(posted):
+            return self.changed_elsewhere(posted, position)
         if posted == SUMMARY:
             return self.finish()
         return self.answer(posted, position)
+
+    def changed_elsewhere(self, step, position):
+        """Show a page again on the answers as they are now: they changed after it was shown (another tab)."""
+        messages.warning(self.request, _(
+            "这一页打开以后，您的回答在别处被修改过（可能是在同一浏览器的另一个标签页或窗口里），"
+            "下面已按现在的回答显示，请核对后再继续。同一个浏览器一次只能填写一份；"
+            "要为另一个人填写，请先完成这一份，或换一个浏览器。"))
+        if step == SUMMARY:
+            return self.render_summary(position)
+        typed = self.get_form(step, data=self.request.POST).typed()
+        return self.render_step(step, position, self.get_form(step, initial={FIELD: typed}))
 
     def go_back(self, goto, posted, position):
         """Go to another page, keeping what was typed on this one without validating it."""

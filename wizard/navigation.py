@@ -7,6 +7,8 @@ by question key and JSON-safe. A ``Position`` reads that state, never a form: it
 asks ``questions.relevant_keys`` which questions apply and tells which page
 comes next.
 """
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from procedures import questions
@@ -57,6 +59,21 @@ class State:
     def values(self):
         """Return the valid answers with Python values (dates as dates)."""
         return questions.from_json(self.answers)
+
+    def basis(self, step):
+        """Return a short digest of the answers a page is built on (the ones before it; all, for the summary).
+
+        A page carries it in a hidden field: if it differs when the page comes back, the answers
+        changed meanwhile, most likely in another tab or window of the same browser (one session).
+        """
+        if step == SUMMARY:
+            shown = {"answers": self.answers, "provinces": self.provinces}
+        else:
+            question = QUESTION_OF_STEP[step]
+            keys = questions.KEYS[:questions.KEYS.index(question.key)]
+            shown = {"answers": {key: self.answers[key] for key in keys if key in self.answers},
+                     "province": self.provinces.get(question.key) if step == city_step(question) else None}
+        return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:16]
 
     def set_aside(self, problems):
         """Move the answers ``questions.clean_answers`` refused into ``rejected``, to be shown with their error."""

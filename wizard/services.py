@@ -3,10 +3,13 @@ import json
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from procedures import engine, questions
+from procedures.dates import cn_date
 from procedures.models import Procedure
 from procedures.selectors import canonical_region_code, load_calendar, load_catalogue, region_snapshot
+from procedures.vocabulary import QuestionKind
 
 from .models import Plan, new_reference_code
 
@@ -89,3 +92,19 @@ def plan_create(*, answers, today, channel=Plan.Channel.WEB, created_by=None):
         except IntegrityError:  # a code collision: astronomically rare, so just draw again
             continue
     raise RuntimeError("Could not draw a unique reference code.")
+
+
+def shown_answer(question, value, regions):
+    """Return an answer as the summary shows it (a region by name, a date in Chinese, 是/否...)."""
+    if question.kind == QuestionKind.REGION:
+        info = regions(value)
+        return info.input_name if info else value
+    if question.kind == QuestionKind.DATE:
+        if value is None:
+            return _("没有急用的日期")
+        return cn_date(value)
+    if question.kind == QuestionKind.YES_NO:
+        return _("是") if value else _("否")
+    if question.kind == QuestionKind.MULTI:
+        return "、".join(str(question.label_of(item)) for item in value) or _("都没有")
+    return question.label_of(value)
