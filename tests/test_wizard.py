@@ -184,6 +184,32 @@ def test_region_page_loads_the_filter_script_deferred(applicant):
     assert "/static/css/wizard.css" in html
 
 
+def test_the_province_page_finds_a_province_by_its_cities_and_the_city_found_comes_chosen(applicant):
+    applicant.walk([("reason", "lost"), ("hukou_province", "410000"), ("hukou_prefecture", "410100")])
+    html = applicant.client.get("/apply/residence_province/").content.decode()
+    # What the filter reads: each province's cities with their pinyin, and its words from gettext.
+    assert re.search(r'<option value="440000" data-pinyin="[^"]*" data-within="[^"]*440300 深圳市 shenzhenshi szs',
+                     html)
+    assert 'data-filter-label="输入省份或城市的名称、拼音筛选' in html
+
+    # The script sends the city it found with the province: the city page has it chosen.
+    response = applicant.post("residence_province", {"answer": "440000", "city": "440300"})
+    assert step_of(response) == "residence_prefecture"
+    page = applicant.client.get(response.url).content.decode()
+    assert '<option value="440300" selected data-pinyin="shenzhenshi szs">深圳市</option>' in page
+    assert "residence_region" not in applicant.answers  # chosen on the page, not yet answered
+
+
+@pytest.mark.parametrize("city", ["410100", "999999", "<b>", ""])
+def test_a_city_sent_with_a_province_it_is_not_in_is_ignored(applicant, city):
+    applicant.walk([("reason", "lost"), ("hukou_province", "410000"), ("hukou_prefecture", "410100")])
+    response = applicant.post("residence_province", {"answer": "440000", "city": city})
+    assert step_of(response) == "residence_prefecture"
+    page = applicant.client.get(response.url).content.decode()
+    select = page.split('id="id_residence_prefecture-answer"')[1].split("</select>")[0]
+    assert '<option value="" selected>' in select and select.count(" selected") == 1
+
+
 # --- a whole journey ---------------------------------------------------------------
 
 def test_full_journey_creates_a_plan(applicant, shenzhen_mails_cards):

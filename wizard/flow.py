@@ -336,6 +336,8 @@ class ApplyWizard(View):
             return self.render_step(step, position, form)
         if self.store(step, form):
             self.state.reclean(form.key, today=self.today, regions=self.regions)
+        if is_province_step(step) and form.city_hint():  # the city the province page's filter found
+            self.state.typed[city_step(form.question)] = form.city_hint()
         position = prune(self.state, regions=self.regions, places=self.places)
         self.save()
         if self.request.POST.get(RETURN_FIELD) == SUMMARY:

@@ -220,18 +220,28 @@ class RegionForm(StepForm):
     kind = "region"
     required_message = ""
     select_label = ""
+    filter_label = gettext_lazy("输入城市名称或拼音筛选（如“深圳”或“sz”）")
 
     def places_choices(self):
         raise NotImplementedError
 
+    def within(self, code):
+        """Return (code, name, pinyin) of the places within a listed place (the cities of a province), if any."""
+        return ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         places = self.places_choices()
+        # The filter's words come from here, so that they go through the translation machinery too.
+        attrs = {"data-region-search": "", "data-filter-label": self.filter_label,
+                 "data-filter-found": _("找到 %(count)s 个"),
+                 "data-filter-in": _("%(city)s在%(province)s，选好后下一页会选中它"),
+                 "data-filter-none": _("没有找到，请换个写法，或清空后直接在列表中选")}
         self.fields[FIELD] = forms.ChoiceField(
             label=self.select_label,
             choices=[("", _("请选择"))] + [(code, name) for code, name, _pinyin in places],
             widget=PlaceSelect(pinyin={code: pinyin for code, _name, pinyin in places},
-                               attrs={"data-region-search": ""}),
+                               within={code: self.within(code) for code, _name, _pinyin in places}, attrs=attrs),
             error_messages={"required": self.required_message,
                             "invalid_choice": _("请从列表中选择。")})
 
@@ -248,9 +258,19 @@ class RegionForm(StepForm):
 class ProvinceForm(RegionForm):
     required_message = gettext_lazy("请选择省、自治区或直辖市。")
     select_label = gettext_lazy("省、自治区、直辖市")
+    filter_label = gettext_lazy("输入省份或城市的名称、拼音筛选（如“广东”“深圳”或“sz”）")
+    CITY = "city"  # the city the filter found on this page, to be chosen on the next (JavaScript sends it)
 
     def places_choices(self):
         return self.places.provinces()
+
+    def within(self, code):
+        return self.places.under(code)
+
+    def city_hint(self):
+        """Return the city the filter found within the chosen province, if it is one of its cities."""
+        city = self.data.get(self.add_prefix(self.CITY))
+        return city if city in {code for code, _name, _pinyin in self.within(self.cleaned_answer)} else None
 
 
 class PrefectureForm(RegionForm):

@@ -7,14 +7,19 @@ from django import forms
 class PlaceSelect(forms.Select):
     """A select whose options carry their pinyin, for the optional search filter."""
 
-    def __init__(self, *args, pinyin=None, **kwargs):
+    def __init__(self, *args, pinyin=None, within=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.pinyin = pinyin or {}
+        self.within = within or {}  # code -> (code, name, pinyin) of the places within it (a province's cities)
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if value in self.pinyin:
             option["attrs"]["data-pinyin"] = self.pinyin[value]
+        if self.within.get(value):
+            # "code name pinyin initials" per place, separated by "|": the filter finds a province by its cities.
+            option["attrs"]["data-within"] = "|".join(
+                f"{code} {name} {pinyin}" for code, name, pinyin in self.within[value])
         return option
 
 

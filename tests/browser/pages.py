@@ -91,7 +91,7 @@ def pick_place(page, heading, province, city, shot=None):
     expect_question(page, heading)
     city_select = page.get_by_label(f"{province}的哪个城市（地区、州、盟）？")
     if page.javascript:
-        page.get_by_label(re.compile("输入名称或拼音")).fill(city.removesuffix("市"))
+        page.get_by_label(re.compile("城市名称或拼音筛选")).fill(city.removesuffix("市"))
         expect(city_select.locator("option:checked")).to_have_text(city)
     else:
         city_select.select_option(label=city)
