@@ -91,8 +91,15 @@ class DocumentForm(models.TextChoices):
 
 
 class Severity(models.TextChoices):
+    """How much a notice weighs: the plan's 请特别注意 lists the first two, most severe first."""
+
+    CRITICAL = "critical", _("必须注意（不照做就办不成或白跑一趟）")
     WARNING = "warning", _("警示")
     INFO = "info", _("提示")
+
+
+# The severities listed under 请特别注意, in the order they are shown.
+WARNING_SEVERITIES = (Severity.CRITICAL.value, Severity.WARNING.value)
 
 
 class NoticeTopic(models.TextChoices):

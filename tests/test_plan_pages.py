@@ -488,3 +488,42 @@ def test_a_plan_sent_home_says_its_dates_start_on_the_day_at_home(client):
     assert "按这天在户籍地办理推算" in sheet
     here = text_of(client.get(make_plan(RENEWAL_SHENZHEN).get_absolute_url()))
     assert "户籍地办理推算" not in here
+
+
+def warning_titles(response):
+    """Return the 请特别注意 group's headings, in order, with their severity tags."""
+    html = response.content.decode()
+    group = html.split('id="warnings-title"')[1].split("</section>")[0]
+    headings = re.findall(r"<h3>(.*?)</h3>", group, re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", h3)).strip() for h3 in headings]
+
+
+def test_one_group_of_warnings_most_severe_first_with_the_card_too_late_at_the_top(client, db):
+    # A minor whose card expires soon, needing ID before a new card can be ready, without the old card.
+    plan = make_plan({**RENEWAL_SHENZHEN, "birth_date": "2012-03-04", "documents": ["hukou_book"],
+                      "card_expiry_date": "2026-11-30", "needed_by": "2026-12-01"})
+    titles = warning_titles(client.get(plan.get_absolute_url()))
+
+    assert titles[0] == "必须注意 新证可能来不及"
+    critical = [title for title in titles if title.startswith("必须注意")]
+    assert titles[:len(critical)] == critical  # no lesser warning before a critical one
+    assert any("换领要交回旧证" in title for title in critical)
+    assert any("未满 16 周岁须监护人陪同" in title for title in critical)
+    assert len(critical) < len(titles)  # the others follow, without the tag
+    assert client.get(plan.get_absolute_url()).content.decode().count('id="warnings-title"') == 1
+
+
+def test_the_engine_orders_warnings_by_severity_then_content_order():
+    from procedures.engine.calculators import messages
+    from procedures.vocabulary import Severity
+
+    def notice(code, severity):
+        return type("N", (), {"code": code, "title": code, "text": "", "severity": severity, "topic": "general",
+                              "explains_outcome": False, "provenance": None, "test": staticmethod(lambda f: True)})
+
+    procedure = type("P", (), {"notices": [notice("a", Severity.WARNING), notice("b", Severity.CRITICAL),
+                                           notice("c", Severity.INFO), notice("d", Severity.WARNING),
+                                           notice("e", Severity.CRITICAL)]})
+    warnings, others = messages([procedure], {})
+    assert [m.code for m in warnings] == ["b", "e", "a", "d"]
+    assert [m.code for m in others] == ["c"]

@@ -10,11 +10,11 @@ from ..calendar import Shift, add_months, add_years
 from ..facts import ANSWER, FACTS
 from ..vocabulary import (
     PLACE_OF_OUTCOME,
+    WARNING_SEVERITIES,
     CardReadyBasis,
     Milestone,
     Place,
     RegionTopic,
-    Severity,
     TimeLimitKind,
     TimeUnit,
 )
@@ -258,8 +258,10 @@ def messages(procedures, facts):
                 severity=n.severity, topic=n.topic, explains_outcome=n.explains_outcome, provenance=n.provenance)
         for procedure in procedures for n in procedure.notices if n.test(facts)
     )
-    return (tuple(m for m in found if m.severity == Severity.WARNING),
-            tuple(m for m in found if m.severity != Severity.WARNING))
+    # Most severe first; within one severity, in the content's order.
+    warnings = sorted((m for m in found if m.severity in WARNING_SEVERITIES),
+                      key=lambda m: WARNING_SEVERITIES.index(m.severity))
+    return tuple(warnings), tuple(m for m in found if m.severity not in WARNING_SEVERITIES)
 
 
 def _urgent_ready_by(option, steps):

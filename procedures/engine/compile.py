@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from .. import conditions
 from ..facts import facts_for
 from ..parts import by_name
-from ..vocabulary import Milestone, Severity, TransitionKind
+from ..vocabulary import WARNING_SEVERITIES, Milestone, TransitionKind
 from .errors import InvalidContent, NoProcedure
 from .plan import Provenance
 
@@ -103,7 +103,7 @@ class CNotice:
 
     @property
     def is_warning(self):
-        return self.severity == Severity.WARNING
+        return self.severity in WARNING_SEVERITIES
 
 
 @dataclass(frozen=True)
