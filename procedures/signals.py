@@ -53,6 +53,6 @@ post_delete.connect(_procedure_changed, sender=models.Procedure, dispatch_uid="s
 for model in (models.CalendarDay, models.CalendarYear):
     post_save.connect(_calendar_changed, sender=model, dispatch_uid=f"stamp-save-{model.__name__}")
     post_delete.connect(_calendar_changed, sender=model, dispatch_uid=f"stamp-del-{model.__name__}")
-for model in (models.Region, models.RegionRule):
+for model in (models.Region, models.RegionRule, models.ServicePoint):
     post_save.connect(_regions_changed, sender=model, dispatch_uid=f"stamp-save-{model.__name__}")
     post_delete.connect(_regions_changed, sender=model, dispatch_uid=f"stamp-del-{model.__name__}")

@@ -175,6 +175,19 @@ class Delivery(models.TextChoices):
     MAIL = "mail", _("邮寄到家（邮费自付）")
 
 
+class ServicePointKind(models.TextChoices):
+    """What an entry of the office directory is."""
+
+    OFFICE = "office", _("受理点")
+    CHANNEL = "channel", _("官方办理或预约渠道")
+
+
+class WeekendService(models.TextChoices):
+    YES = "yes", _("周末也办理")
+    NO = "no", _("周末不办理")
+    UNKNOWN = "unknown", _("未确认")
+
+
 class QuestionKind(models.TextChoices):
     CHOICE = "choice", _("单选")
     MULTI = "multi", _("多选")

@@ -152,6 +152,7 @@ ADMIN_MODELS = [
     pytest.param(models.Procedure, id="procedure"),
     pytest.param(models.Region, id="region"),
     pytest.param(models.RegionRule, id="region-rule"),
+    pytest.param(models.ServicePoint, id="service-point"),
     pytest.param(models.CalendarDay, id="calendar-day"),
     pytest.param(models.CalendarYear, id="calendar-year"),
 ]
@@ -180,6 +181,7 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, procedure, model
         region = models.Region.objects.create(
             code=f"99{index + 1:02d}00", name=f"测试市{index}", level="prefecture", parent=province)
         models.RegionRule.objects.create(region=region, topic="photo_receipt", days=180)
+        models.ServicePoint.objects.create(region=region, name=f"受理点{index}")
         models.CalendarDay.objects.create(date=datetime.date(2090, 1, index + 1), kind="holiday")
         models.CalendarYear.objects.create(year=2090 + index)
         models.Procedure.objects.create(slug=f"admin_test_{index}", name=f"流程{index}")

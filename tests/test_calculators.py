@@ -226,3 +226,26 @@ def test_messages_split_warnings_from_other_notices_and_fill_placeholders():
     warnings, notices = calculators.messages([WithNotices], {"card_expiry_date": D(2027, 1, 20)})
     assert [m.code for m in warnings] == ["a"] and [m.code for m in notices] == ["b"]
     assert warnings[0].text == "到 2027年1月20日"
+
+
+# --- the office directory -----------------------------------------------------------------
+
+def directory_entry(region_code, name, condition=None):
+    from procedures.engine.plan import ServicePoint
+    from procedures.engine.regions import DirectoryEntry
+
+    return DirectoryEntry(region_code, ServicePoint(kind="office", name=name),
+                          conditions.compile_condition(condition or {}))
+
+
+def test_service_points_are_the_places_own_then_its_provinces_whose_condition_holds():
+    place = RegionInfo(code="350200", name="福建省厦门市", province_code="350000", directory=(
+        directory_entry("350200", "city office"),
+        directory_entry("350200", "for lost cards", {"fact": "reason", "op": "eq", "value": "lost"}),
+        directory_entry("350000", "province channel"),
+    ))
+    assert [p.name for p in calculators.service_points(place, {"reason": "damaged"})] == [
+        "city office", "province channel"]
+    assert [p.name for p in calculators.service_points(place, {"reason": "lost"})] == [
+        "city office", "for lost cards", "province channel"]
+    assert calculators.service_points(None, {}) == ()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from procedures import questions
 from procedures.engine.plan import Document
-from procedures.models import Region, RegionRule
+from procedures.models import Region, RegionRule, ServicePoint
 from wizard import plan_views
 from wizard.models import Plan
 from wizard.services import RegionLookup, plan_create
@@ -527,3 +527,42 @@ def test_the_engine_orders_warnings_by_severity_then_content_order():
     warnings, others = messages([procedure], {})
     assert [m.code for m in warnings] == ["b", "e", "a", "d"]
     assert [m.code for m in others] == ["c"]
+
+
+# --- where exactly: the office directory --------------------------------------------------
+
+LOST_XIAMEN = {"reason": "lost", "birth_date": "1958-03-02", "hukou_region": "430100", "residence_region": "350203",
+               "documents": ["hukou_book"]}
+
+
+def test_the_directory_entry_of_the_place_where_one_applies_is_shown_with_its_source(client, db):
+    html = client.get(make_plan(LOST_XIAMEN).get_absolute_url()).content.decode()
+    where = html.split('id="where-title"')[1].split("</section>")[0]
+    assert "“厦门公安”微信公众号（户政预约）" in where and "户政预约" in where
+    assert '<span class="confidence-likely">较可能</span>' in where  # one commercial source
+    assert "yzzsnet.com" in where  # the source, folded under 来源
+    assert "<dt>周末</dt><dd>未确认</dd>" in where
+    assert "请向当地公安机关确认" in where  # for what the entry does not say
+    assert '<a href="#where-title">地址和预约办法</a>' in html  # from 一眼看清
+
+
+def test_where_nothing_is_sourced_the_plan_says_to_ask_locally_and_invents_nothing(client, db):
+    html = client.get(make_plan(LOST_SHANGHAI).get_absolute_url()).content.decode()
+    where = html.split('id="where-title"')[1].split("</section>")[0]
+    assert "service-point" not in where
+    assert "受理点的地址、办公时间和预约办法，这里还没有核实过，请向当地公安机关（派出所或户政窗口）确认后再去" in where
+
+
+def test_an_admin_entry_shows_on_plans_its_condition_admits_with_each_field_given(client, db):
+    shanghai = Region.objects.get(code="310000")
+    ServicePoint.objects.create(
+        region=shanghai, kind="office", name="示例受理点", address="某路 1 号", hours="周一至周五 9:00–17:00",
+        phone="021-0000 0000", booking_url="https://example.org/book", weekend="no", confidence="likely",
+        source="测试", condition={"fact": "reason", "op": "eq", "value": "lost"})
+    html = client.get(make_plan(LOST_SHANGHAI).get_absolute_url()).content.decode()
+    where = html.split('id="where-title"')[1].split("</section>")[0]
+    for shown in ("示例受理点", "某路 1 号", "周一至周五 9:00–17:00", 'href="tel:02100000000"',
+                  'href="https://example.org/book"', "<dd>周末不办理</dd>"):
+        assert shown in where, shown
+    renewal = make_plan({**LOST_SHANGHAI, "reason": "damaged", "documents": ["old_card"]})
+    assert "示例受理点" not in client.get(renewal.get_absolute_url()).content.decode()

@@ -21,13 +21,14 @@ from .compile import (
 from .derive import age_on, derive_facts
 from .errors import EngineError, InvalidContent, NoProcedure
 from .make import make_plan, question_facts
-from .plan import Plan, Provenance
-from .regions import RegionInfo, RuleInfo, region_facts
+from .plan import Plan, Provenance, ServicePoint
+from .regions import DirectoryEntry, RegionInfo, RuleInfo, region_facts
 from .text import format_value, render_text
 from .walk import walk
 
 __all__ = [
-    "CFee", "CNotice", "CRequirement", "CState", "CTimeLimit", "CTransition", "CUrgentOption", "CValidityRule",
+    "CFee", "CNotice", "DirectoryEntry", "ServicePoint",
+    "CRequirement", "CState", "CTimeLimit", "CTransition", "CUrgentOption", "CValidityRule",
     "Catalogue", "CompiledProcedure", "EngineError", "InvalidContent", "NoProcedure", "Plan", "Provenance",
     "RegionInfo", "RuleInfo", "age_on", "compile_procedure", "derive_facts", "format_value", "make_plan",
     "place_of_application", "question_facts", "region_facts", "render_text", "walk",

@@ -264,6 +264,15 @@ def messages(procedures, facts):
     return tuple(warnings), tuple(m for m in found if m.severity not in WARNING_SEVERITIES)
 
 
+def service_points(place, facts):
+    """Return the directory's entries for the place where the person applies whose condition holds.
+
+    The place's own offices and channels come first, then its province's (a province-wide booking or
+    applying channel); none means nothing sourced is known and the page says to ask locally.
+    """
+    return tuple(item.entry for item in (place.directory if place else ()) if item.test(facts))
+
+
 def _urgent_ready_by(option, steps):
     """Return the latest day ``option`` is in hand, if it waits for a step (None: it does not, or no such step)."""
     if not option.ready_after:

@@ -108,6 +108,7 @@ def make_plan(catalogue, answers, *, today, hukou, residence, calendar=None):
         warnings=warnings,
         notices=notices,
         urgent_options=calculators.urgent_options(visited, facts, steps),
+        service_points=calculators.service_points(place, facts),
         place_of_application=PLACE_OF_OUTCOME.get(procedure.outcome, Place.NOWHERE).value,
         facts=MappingProxyType(facts),
     )

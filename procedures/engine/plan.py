@@ -18,6 +18,7 @@ from ..vocabulary import (
     Outcome,
     Place,
     Severity,
+    WeekendService,
 )
 from . import codec
 from .codec import json_field
@@ -126,6 +127,25 @@ class UrgentOption:
 
 
 @dataclass(frozen=True)
+class ServicePoint:
+    """An office, or an official channel for booking or applying, from the directory (blank: not known)."""
+
+    kind: str = ""  # a ServicePointKind
+    name: str = ""
+    address: str = json_field(default="", omit_empty=True)
+    hours: str = json_field(default="", omit_empty=True)
+    phone: str = json_field(default="", omit_empty=True)
+    booking: str = json_field(default="", omit_empty=True)
+    booking_url: str = json_field(default="", omit_empty=True)
+    weekend: str = ""  # a WeekendService
+    provenance: Provenance = json_field(flat=True, factory=Provenance)
+
+    @property
+    def weekend_label(self):
+        return WeekendService(self.weekend).label if self.weekend in WeekendService.values else ""
+
+
+@dataclass(frozen=True)
 class PhotoReceipt:
     required: bool = json_field("photo_receipt_required", default=False)
     validity_days: int | None = json_field("photo_receipt_validity_days")
@@ -189,6 +209,8 @@ class Plan:
     warnings: tuple[Message, ...] = ()
     notices: tuple[Message, ...] = ()
     urgent_options: tuple[UrgentOption, ...] = ()
+    # Where exactly: the directory's entries for the place where the person applies (none: not known).
+    service_points: tuple[ServicePoint, ...] = json_field(default=(), omit_empty=True)
     place_of_application: str = json_field(default=None)  # a Place; None in plans stored before it existed
     needed_by: datetime.date | None = None  # the day the person said they need ID
     needed_before_ready: bool = False  # that day comes before the card can be ready

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..facts import REGION_RULE_FACTS
-from .plan import PlaceRef, Provenance
+from .plan import PlaceRef, Provenance, ServicePoint
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,15 @@ class RuleInfo:
     note: str
     region_code: str
     provenance: Provenance
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """An entry of the office directory as a region carries it: what a plan shows, and its condition."""
+
+    region_code: str
+    entry: ServicePoint
+    test: object  # facts -> bool (the compiled condition)
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class RegionInfo:
     input_name: str = ""
     rules: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     place_code: str = ""
+    directory: tuple = ()  # DirectoryEntry: the region's own, then its province's
 
     @property
     def place(self):

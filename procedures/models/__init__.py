@@ -19,10 +19,11 @@ from .procedure import (
     UrgentOption,
     ValidityRule,
 )
-from .region import CalendarDay, CalendarYear, ContentStamp, Region, RegionRule
+from .region import CalendarDay, CalendarYear, ContentStamp, Region, RegionRule, ServicePoint
 
 __all__ = [
     "CalendarDay", "CalendarYear", "ConditionField", "ConditionalPart", "Confidence", "ContentStamp", "DurationUnit",
-    "Fee", "Notice", "Procedure", "ProcedurePart", "Region", "RegionRule", "Requirement", "Sourced", "State",
+    "Fee", "Notice", "Procedure", "ProcedurePart", "Region", "RegionRule", "Requirement", "ServicePoint", "Sourced",
+    "State",
     "TimeLimit", "Transition", "UrgentOption", "ValidityRule", "slug_validator",
 ]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import vocabulary
 from ..vocabulary import DurationUnit
-from .base import Sourced
+from .base import ConditionField, Sourced
 
 
 class Region(Sourced):
@@ -110,3 +110,39 @@ class ContentStamp(models.Model):
 
     def __str__(self):
         return f"{self.key}={self.token}"
+
+
+class ServicePoint(Sourced):
+    """An entry of the office directory: an office where the card is applied for, or an official channel
+    (an app or public account) for booking or applying, of a prefecture or a whole province.
+
+    Only what a source says is entered; a blank field is shown as not known. A plan lists the
+    entries of the place where the person applies whose condition holds, else its province's channels.
+    """
+
+    Kind = vocabulary.ServicePointKind
+    Weekend = vocabulary.WeekendService
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="service_points", verbose_name=_("行政区"),
+        help_text=_("地级市的受理点填地级市；全省通用的渠道填省。"))
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.OFFICE)
+    name = models.CharField(_("名称"), max_length=200)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    hours = models.CharField(_("办公时间"), max_length=200, blank=True)
+    phone = models.CharField(_("电话"), max_length=64, blank=True)
+    booking = models.CharField(_("怎么预约或办理"), max_length=300, blank=True,
+                               help_text=_("例如公众号、App 或小程序的名称和入口。"))
+    booking_url = models.URLField(_("预约网址"), blank=True)
+    weekend = models.CharField(_("周末"), max_length=10, choices=Weekend.choices, default=Weekend.UNKNOWN)
+    condition = ConditionField(help_text=_("留空表示对在这里办理的每个人都显示。示例："
+                                           '{"fact": "same_province", "op": "eq", "value": true}'))
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("办证地点或渠道")
+        verbose_name_plural = _("办证地点和渠道")
+        ordering = ["region__code", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.region.name}：{self.name}"
