@@ -68,9 +68,21 @@ def test_print_sheet_fits_one_a4_page(desktop, stored_plan, answers):
     desktop.emulate_media(media="print")
     pdf = desktop.pdf(format="A4")
 
+    ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"print-{answers.__name__}.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
     assert len(PDF_PAGE.findall(pdf)) == 1, "the print sheet should fit one A4 page"
+    # Every piece of text on paper is at least 11 pt (14.67 CSS px), for older readers.
+    small = desktop.evaluate("""() => [...document.querySelectorAll("main *")]
+        .filter(el => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+        .filter(el => el.getClientRects().length && parseFloat(getComputedStyle(el).fontSize) < 14.6)
+        .map(el => el.tagName + "." + el.className + ": " + el.textContent.trim().slice(0, 30))""")
+    assert small == []
+    # The code never wraps: one line box.
+    assert desktop.locator(".sheet-code .code").evaluate("el => el.getClientRects().length") == 1
+    lines = desktop.locator(".sheet-code .code").evaluate(
+        "el => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight))")
+    assert lines == 1
 
 
 @pytest.mark.parametrize("device", ["phone", "nojs"])
@@ -90,3 +102,27 @@ def test_calendar_file_downloads_with_the_card_ready_date(open_page, stored_plan
     download.save_as(ARTIFACTS / f"calendar-{device}.ics")
     assert text.startswith("BEGIN:VCALENDAR")
     assert f"DTSTART;VALUE=DATE:{card_ready:%Y%m%d}" in text
+
+
+def one_line(locator):
+    """Return whether an element's text takes one line (its height is one line box)."""
+    return locator.evaluate(
+        "el => el.getBoundingClientRect().height < 1.5 * parseFloat(getComputedStyle(el).lineHeight)")
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_the_reference_code_never_wraps_on_the_plan_or_the_sheet_at_any_text_size(open_page, stored_plan, device):
+    plan = stored_plan(lost_card_answers())
+    page = open_page(device)
+    for large in (False, True):
+        open_plan(page, plan)
+        if large:
+            page.get_by_role("link", name="放大文字").click()
+            page.wait_for_function("document.documentElement.classList.contains('text-large')")
+        assert one_line(page.locator(".ref-code")), (device, large)
+        assert_fits_width(page)
+        page.goto(f"/plan/{plan.code}/print/")
+        assert one_line(page.locator(".sheet-code .code")), (device, large)
+        assert_fits_width(page)
+        if large:
+            save_screenshot(page, f"print-large-text-{device}")
