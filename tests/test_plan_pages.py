@@ -566,3 +566,23 @@ def test_an_admin_entry_shows_on_plans_its_condition_admits_with_each_field_give
         assert shown in where, shown
     renewal = make_plan({**LOST_SHANGHAI, "reason": "damaged", "documents": ["old_card"]})
     assert "示例受理点" not in client.get(renewal.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("residence, route", [
+    pytest.param("440305", "不用手机：到照相馆拍照办回执（广东）", id="guangdong-studio"),
+    pytest.param("510104", "不用手机：受理点可以现场拍照", id="chengdu-counter"),
+    pytest.param("430102", "不用手机：受理点可以现场拍照", id="hunan-counter"),
+])
+def test_someone_without_a_phone_for_photos_reads_the_route_without_one(client, db, residence, route):
+    plan = make_plan({**LOST_SHANGHAI, "hukou_region": "410102", "residence_region": residence,
+                      "has_photo_receipt": False})
+    html = client.get(plan.get_absolute_url()).content.decode()
+    photo = html.split('id="photo-title"')[1].split("</section>")[0]
+    assert route in photo
+    if "用手机：" in photo.replace("不用手机：", ""):
+        assert photo.index(route) < photo.replace("不用手机：", "—————").index("用手机：")  # before the phone route
+
+
+def test_where_the_rules_give_no_route_without_a_phone_none_is_promised(client, db):
+    plan = make_plan({**LOST_SHANGHAI, "hukou_region": "410102", "residence_region": "210102"})  # Shenyang
+    assert "不用手机" not in client.get(plan.get_absolute_url()).content.decode()
