@@ -251,7 +251,9 @@ QUESTIONS = (
              fact_label=gettext_lazy("出生日期"), cleaner=clean_birth_date),
     Question("card_expiry_date", QuestionKind.DATE, gettext_lazy("旧身份证的有效期到哪一天？"),
              gettext_lazy("身份证背面“有效期限”的后一个日期。"),
-             relevant_when=_and(_fact("reason", "in", [Reason.EXPIRING.value, Reason.EXPIRED.value])),
+             # Only a card still valid: once expired, the day it expired changes nothing in a plan
+             # (tests/test_question_graph.py walks every path to show that no question is idle).
+             relevant_when=_and(_fact("reason", "eq", Reason.EXPIRING.value)),
              fact_label=gettext_lazy("旧证有效期截止日"), cleaner=clean_card_expiry_date),
     Question("documents", QuestionKind.MULTI, gettext_lazy("您手头有哪些证件？"),
              gettext_lazy("可以多选；都没有也可以继续。"), choice_set=HeldDocument, optional=True,
