@@ -64,3 +64,24 @@ def test_a_second_tab_that_changes_an_earlier_answer_is_noticed_by_the_first(pho
     expect(first.get_by_label("年", exact=True)).to_have_value("1958")
     go_on(first)
     expect_question(first, "您手头有哪些证件？")
+
+
+def test_an_expired_session_says_the_page_timed_out_and_keeps_what_the_page_sent(phone):
+    page = phone
+    page.goto("/apply/")
+    choose(page, "您为什么要办身份证？", "证件丢了")
+    expect_question(page, "您的户口在哪里？")
+    page.get_by_label("省、自治区、直辖市").select_option(label="湖南省")
+    # The session ends (expired on the server, or its cookie gone) while the page is open.
+    session = [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    assert session
+    page.context.clear_cookies(name="sessionid")
+    go_on(page)
+
+    expect_question(page, "您为什么要办身份证？")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("页面已超时")
+    expect(status).to_contain_text("您刚填的“您的户口在哪里？”已保留")
+    choose(page, "您为什么要办身份证？", "证件丢了")
+    expect_question(page, "您的户口在哪里？")
+    expect(page.get_by_label("省、自治区、直辖市").locator("option:checked")).to_have_text("湖南省")
