@@ -40,8 +40,9 @@ def test_by_pinyin_initials_the_province_page_lists_every_province_with_such_a_c
     assert {"广东省", "江苏省", "安徽省"} <= set(options)  # 深圳, 苏州, 宿州
 
 
-def test_a_second_tab_that_changes_an_earlier_answer_is_noticed_by_the_first(phone):
-    first = phone
+@pytest.mark.parametrize("device", ["phone", "nojs"])
+def test_a_second_tab_that_changes_an_earlier_answer_is_noticed_by_the_first(open_page, device):
+    first = open_page(device)
     first.goto("/apply/")
     choose(first, "您为什么要办身份证？", "证件丢了")
     pick_place(first, "您的户口在哪里？", "湖南省", "长沙市")
@@ -66,8 +67,9 @@ def test_a_second_tab_that_changes_an_earlier_answer_is_noticed_by_the_first(pho
     expect_question(first, "您手头有哪些证件？")
 
 
-def test_an_expired_session_says_the_page_timed_out_and_keeps_what_the_page_sent(phone):
-    page = phone
+@pytest.mark.parametrize("device", ["phone", "desktop", "nojs"])
+def test_an_expired_session_says_the_page_timed_out_and_keeps_what_the_page_sent(open_page, device):
+    page = open_page(device)
     page.goto("/apply/")
     choose(page, "您为什么要办身份证？", "证件丢了")
     expect_question(page, "您的户口在哪里？")
