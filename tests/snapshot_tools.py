@@ -44,6 +44,7 @@ PAIRS = {
     "hongkong-hukou": ("810000", "440300"),
     "henan-to-hongkong": ("410100", "810000"),
     "taiwan-hukou": ("710000", "350200"),
+    "changsha-to-xiamen": ("430100", "350203"),  # Fujian: photos at the counter; Xiamen's booking account
 }
 
 # Birth dates giving these ages on TODAY (and on any card-ready date in the plan).
@@ -240,6 +241,8 @@ def build_cases():
     ids = [case.id for case in cases]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     assert not duplicates, f"duplicate case ids: {duplicates}"
+    # The office directory's one entry: Xiamen's booking account on the plan of someone living there.
+    cases.append(make_case("lost", "changsha-to-xiamen", "46plus"))
     return cases
 
 
@@ -379,6 +382,15 @@ def render(case_id, answers, data):
         validity = "—"
     out.append(f"new card valid: {validity}{mark(data['new_card_validity'])}")
     out.append(f"holiday calendar complete: {'no' if data['calendar_incomplete'] else 'yes'}")
+
+    out += ["", "where exactly (office directory):"]
+    for point in data.get("service_points", ()):
+        details = "; ".join(f"{name}: {point[name]}" for name in ("address", "hours", "phone", "booking", "booking_url")
+                            if point.get(name))
+        out.append(f"  - [{point['kind']}] {point['name']}  weekend: {point['weekend']}{mark(point)}")
+        out.append(f"      {details}")
+    if not data.get("service_points"):
+        out.append("  (none: the page says to ask the local police)")
 
     for heading, key in (("warnings", "warnings"), ("notices", "notices"), ("urgent options", "urgent_options")):
         out += ["", f"{heading}:"]
