@@ -439,7 +439,7 @@ def test_a_child_sent_home_reads_the_home_places_rules_by_name(client):
     page = text_of(client.get(reverse("wizard:plan", kwargs={"code": plan.code})))
     assert "在广东省深圳市南山区办证，要先办好照片回执" in page
     assert "在河南省郑州市中原区办证" not in page
-    assert "广东：照片来源" in page
+    assert "不用手机：到照相馆拍照办回执（广东）" in page
 
 
 @pytest.mark.django_db
