@@ -27,9 +27,8 @@ from .text import format_value, render_text
 from .walk import walk
 
 __all__ = [
-    "CFee", "CNotice", "DirectoryEntry", "ServicePoint",
-    "CRequirement", "CState", "CTimeLimit", "CTransition", "CUrgentOption", "CValidityRule",
-    "Catalogue", "CompiledProcedure", "EngineError", "InvalidContent", "NoProcedure", "Plan", "Provenance",
-    "RegionInfo", "RuleInfo", "age_on", "compile_procedure", "derive_facts", "format_value", "make_plan",
-    "place_of_application", "question_facts", "region_facts", "render_text", "walk",
+    "CFee", "CNotice", "CRequirement", "CState", "CTimeLimit", "CTransition", "CUrgentOption", "CValidityRule",
+    "Catalogue", "CompiledProcedure", "DirectoryEntry", "EngineError", "InvalidContent", "NoProcedure", "Plan",
+    "Provenance", "RegionInfo", "RuleInfo", "ServicePoint", "age_on", "compile_procedure", "derive_facts",
+    "format_value", "make_plan", "place_of_application", "question_facts", "region_facts", "render_text", "walk",
 ]

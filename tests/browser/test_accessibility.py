@@ -452,7 +452,7 @@ def test_text_readable_at_200_percent_and_with_larger_text(browser, live_server,
         pick_place(page, "您的户口在哪里？", "河南省", "郑州市")
         page.get_by_label("省、自治区、直辖市").select_option(label="广东省")
         go_on(page)
-        expect(page.get_by_label(re.compile("输入名称或拼音"))).to_be_visible()
+        expect(page.get_by_label(re.compile("城市名称或拼音筛选"))).to_be_visible()
         assert_readable(page, "city step with filter")
         page.get_by_label("广东省的哪个城市（地区、州、盟）？").select_option(label="深圳市")
         go_on(page)

@@ -88,7 +88,7 @@ def pick_place(page, heading, province, city, city_filter):
     city_label = f"{province}的哪个城市（地区、州、盟）？"
     if page.javascript:
         # Type into the filter; with one match it is chosen, and Enter moves on to the list.
-        tab_to(page, re.compile("输入名称或拼音"))
+        tab_to(page, re.compile("城市名称或拼音筛选"))
         page.keyboard.type(city_filter)
         expect(page.get_by_label(city_label).locator("option:checked")).to_have_text(city)
         page.keyboard.press("Enter")
