@@ -21,6 +21,17 @@ def open_applications(office):
             .select_related("plan", "procedure").order_by("accepted_on", "pk"))
 
 
+def applications_by_code(office, codes):
+    """Return an office's applications with these reference codes (others' are left out)."""
+    return list(Application.objects.select_related("plan", "procedure").filter(office=office, plan__code__in=codes))
+
+
+def state_name(application, code):
+    """Return the name of a state of the application's procedure version (the code itself if it has none)."""
+    state = compiled(application.procedure).states_by_code.get(code)
+    return state.name if state is not None else code
+
+
 def overdue_applications(office, today=None):
     """Return open applications past either due date, the longest overdue first."""
     today = today or timezone.localdate()
@@ -81,6 +92,15 @@ def status_of(state):
     if state.is_terminal:
         return _("已结束：%(state)s") % {"state": state.name}
     return STATUS_OF_ACTOR.get(state.actor, state.name)
+
+
+def status_key(state):
+    """Return a stable key for a state's status (a tab's address), read the way ``status_of`` reads it."""
+    if state.milestone in STATUS_OF_MILESTONE:
+        return f"m-{state.milestone}"
+    if not state.is_terminal and state.actor in STATUS_OF_ACTOR:
+        return f"a-{state.actor}"
+    return f"s-{state.code}"
 
 
 def application_status(application):
