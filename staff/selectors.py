@@ -16,11 +16,6 @@ def office_of(user):
     return membership.office if membership else None
 
 
-def open_applications(office):
-    return (Application.objects.filter(office=office, is_closed=False)
-            .select_related("plan", "procedure").order_by("accepted_on", "pk"))
-
-
 def applications_by_code(office, codes):
     """Return an office's applications with these reference codes (others' are left out)."""
     return list(Application.objects.select_related("plan", "procedure").filter(office=office, plan__code__in=codes))
