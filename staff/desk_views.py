@@ -87,8 +87,7 @@ def desk_context(request, office, form, kept=None):
                     page=request.GET.get("page", "")),
         columns=columns_of(status, search, sort), open_applications=page,
         clear_search_url=_desk(status=status, sort=sort if sort != queue.DEFAULT_SORT else ""),
-        recent_plans=Plan.objects.filter(created_by__staff_membership__office=office)
-        .select_related("created_by")[:RECENT_PLANS],
+        recent_plans=selectors.recent_plans(office, RECENT_PLANS),
     )
     return context
 

@@ -154,7 +154,9 @@ def _sorted(rows, sort, rank):
     first = F(SORTS[column])
     # Rows without a date go last either way (SQLite and PostgreSQL disagree on NULLs otherwise).
     first = first.desc(nulls_last=True) if descending else first.asc(nulls_last=True)
-    return rows.select_related("plan", "procedure").order_by(first, "accepted_on", "pk")
+    # A row needs its plan's code only: leave the plan's answers and results (JSON) unread.
+    return (rows.select_related("plan", "procedure").defer("plan__answers", "plan__result")
+            .order_by(first, "accepted_on", "pk"))
 
 
 def days_overdue(application, today):

@@ -1,11 +1,12 @@
 """Reads for the counter's desk."""
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procedures.selectors import compiled
 from procedures.vocabulary import Actor, Milestone
+from wizard.models import Plan
 
 from .models import Application, StaffMembership
 
@@ -14,6 +15,18 @@ def office_of(user):
     """Return the office a member of staff works at, or None."""
     membership = StaffMembership.objects.select_related("office", "office__region").filter(user=user).first()
     return membership.office if membership else None
+
+
+def recent_plans(office, limit):
+    """Return the plans the office's staff made most recently, newest first.
+
+    The newest are picked by id (ids grow with creation) from the index on who made
+    them, without reading the rows; then only those are read whole. Sorting whole plan
+    rows by date (answers and results are JSON) took the desk a second at 50,000 plans.
+    """
+    members = StaffMembership.objects.filter(office=office).values("user_id")
+    newest = Plan.objects.filter(created_by_id__in=Subquery(members)).order_by("-pk").values("pk")[:limit]
+    return Plan.objects.filter(pk__in=Subquery(newest)).select_related("created_by").order_by("-pk")
 
 
 def applications_by_code(office, codes):
