@@ -184,3 +184,18 @@ def test_a_clerks_morning_at_the_work_queue(open_page, clerk, queue_of_30, tmp_p
     assert_fits_width(page)
     page.screenshot(path=str(tmp_path / "desk-after-batch-1366.png"), full_page=True)
     save_screenshot(page, "staff-queue-after-batch-counter")
+
+    # Withdrawing two would close them: the desk asks first, and going back changes nothing.
+    leaving = queue_of_30[SIGNED_OFF + 5:SIGNED_OFF + 7]
+    for application in leaving:
+        page.get_by_label(f"选择 {application.plan.display_code}").check()
+    page.get_by_label("把勾选的申请改为").select_option(value="withdrawn")
+    page.get_by_label("备注或原因").fill("申请人不办了")
+    press(page, page.get_by_role("button", name="批量更新"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("确认结束申请")
+    for application in leaving:
+        expect(page.get_by_role("link", name=application.plan.display_code)).to_be_visible()
+    page.screenshot(path=str(tmp_path / "batch-confirm-1366.png"), full_page=True)
+    press(page, page.get_by_role("link", name="不改，返回工作台"))
+    expect(tabs.get_by_role("link", name=re.compile("^已受理"))).to_have_attribute("aria-current", "page")
+    assert not Application.objects.filter(is_closed=True).exists()
