@@ -153,11 +153,11 @@ class BatchMoveView(DeskAccessMixin, View):
         if moved:
             messages.success(request, _("已把 %(count)s 份申请改为“%(status)s”（%(state)s）：%(codes)s。") % {
                 "count": len(moved), "status": selectors.application_status(moved[0]), "state": moved[0].state_name,
-                "codes": "、".join(a.plan.display_code for a in moved)})
+                "codes": _("、").join(a.plan.display_code for a in moved)})
         for code, application, refusal in refused:
             reason = str(refusal)
             if isinstance(refusal, services.StaleApplication):
-                reason = f"{reason} {who_moved_it(application)}。"
+                reason = _("%(reason)s %(who)s。") % {"reason": reason, "who": who_moved_it(application)}
             messages.error(request, _("%(code)s 未更新：%(reason)s") % {"code": format_code(code), "reason": reason})
         if not refused:
             return redirect(back)
