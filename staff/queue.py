@@ -64,14 +64,13 @@ class Tab:
 
 @dataclass
 class Queue:
-    """The office's open work: tabs with counts, the chosen tab's rows (a queryset), and the batch targets."""
+    """The office's open work: tabs with counts, the chosen tab's rows (a queryset) and the batch targets."""
 
     tabs: list
     overdue_count: int
     rows: object
     count: int  # how many rows the chosen tab and search hold
-    targets: list
-    closing: frozenset
+    targets: list  # (state code, transition label, status after) a batch may move to
 
 
 def _groups(office, text, today):
@@ -89,7 +88,7 @@ def desk_queue(office, *, status=ALL, text="", sort=DEFAULT_SORT, today):
     groups = _groups(office, text, today)
     procedures = {p.pk: compiled(p) for p in Procedure.objects.filter(pk__in={g["procedure_id"] for g in groups})}
     tabs = {ALL: Tab(ALL, "")}
-    targets, closing = {}, set()
+    targets = {}
     present = {(g["procedure_id"], g["state_code"]) for g in groups}
     for procedure in procedures.values():
         # The queue starts at acceptance: the applicant's own steps before it get a tab only if a case sits there.
@@ -106,8 +105,6 @@ def desk_queue(office, *, status=ALL, text="", sort=DEFAULT_SORT, today):
             for move in moves:
                 after = procedure.states_by_code[move.target]
                 targets.setdefault(move.target, (after.order, move.label, str(status_of(after))))
-                if after.is_terminal:
-                    closing.add(move.target)
     rank = {}
     for index, tab in enumerate(tabs.values()):
         for pair in tab.states:
@@ -128,8 +125,7 @@ def desk_queue(office, *, status=ALL, text="", sort=DEFAULT_SORT, today):
         tabs=list(tabs.values()), overdue_count=sum(g["late"] for g in groups), rows=rows,
         count=chosen.count if chosen else 0,
         targets=[(code, label, after) for code, (_order, label, after) in
-                 sorted(targets.items(), key=lambda item: item[1][0])],
-        closing=frozenset(closing))
+                 sorted(targets.items(), key=lambda item: item[1][0])])
 
 
 def _pairs_q(pairs):
