@@ -3,8 +3,10 @@
 Run with ``make bench-desk`` (a throwaway SQLite database in a temporary directory,
 or BENCH_DATABASE_URL). It migrates (which seeds the content), stores one computed
 plan and copies it 50,000 times under fresh codes, opens 10,000 of them as
-applications at one office (half a day overdue), then requests the desk's pages as a signed-in clerk
-and prints, per page, the number of queries and the median time.
+applications at one office (half a day overdue, a third sent on to the household-registration
+county), then requests the desk's pages as a signed-in clerk (the queue with a tab, a search by
+name, phone and code, a sort and a later page among them) and prints, per page, the number of
+queries and the median time, and whether the queue's queries stayed the same for every choice.
 """
 import datetime
 import os
@@ -59,12 +61,14 @@ def main():
     Plan.objects.bulk_create([Plan(**{**fields, "code": new_reference_code()}) for _ in range(PLANS - 1)],
                              batch_size=2000)
     plans = list(Plan.objects.order_by("pk").values_list("pk", flat=True)[:APPLICATIONS])
+    signoff = "户籍地审核签发"
     Application.objects.bulk_create([
-        Application(plan_id=pk, office=office, procedure_id=model.procedure_id, state_code="apply",
-                    state_name="到居住地异地受理点申请换领", accepted_on=today,
+        Application(plan_id=pk, office=office, procedure_id=model.procedure_id,
+                    state_code="signoff" if index % 3 == 0 else "apply",
+                    state_name=signoff if index % 3 == 0 else "到居住地异地受理点申请换领", accepted_on=today,
                     # every other one is a day late, so the overdue list is half the queue
                     card_ready_due=today - datetime.timedelta(days=index % 2), statutory_due=today,
-                    applicant_name="张三", applicant_phone="13812345678", opened_by=clerk)
+                    applicant_name=f"张三{index}", applicant_phone=f"138{index:08d}", opened_by=clerk)
         for index, pk in enumerate(plans)], batch_size=2000)
     print(f"DESK seeded plans={Plan.objects.count()} applications={Application.objects.count()} "
           f"seconds={time.perf_counter() - started:.1f}")
@@ -72,7 +76,14 @@ def main():
     client = Client()
     client.force_login(clerk)
     code = model.code
-    for name, url in [("desk", "/staff/"), ("overdue", "/staff/overdue/"), ("plan", f"/staff/plan/{code}/"),
+    queue_pages = [
+        ("desk", "/staff/"), ("desk-tab", "/staff/?status=a-hukou_office"), ("desk-search-name", "/staff/?q=张三12"),
+        ("desk-search-phone", "/staff/?q=00001234"), ("desk-search-code", f"/staff/?q={code[:6]}"),
+        ("desk-sort-status", "/staff/?sort=-status"), ("desk-sort-overdue", "/staff/?sort=overdue"),
+        ("desk-page-100", "/staff/?page=100&sort=code"),
+    ]
+    desk_queries = {}
+    for name, url in [*queue_pages, ("overdue", "/staff/overdue/"), ("plan", f"/staff/plan/{code}/"),
                       ("application", f"/staff/applications/{code}/")]:
         client.get(url)  # warm: compile the procedure, fill the caches
         times = []
@@ -83,6 +94,10 @@ def main():
                 times.append((time.perf_counter() - begun) * 1000)
         print(f"DESK page={name} status={response.status_code} queries={len(queries)} "
               f"median_ms={statistics.median(times):.0f} bytes={len(response.content)}")
+        if name.startswith("desk"):
+            desk_queries[name] = len(queries)
+    constant = len(set(desk_queries.values())) == 1
+    print(f"DESK queue_queries={'constant' if constant else 'VARY'} {sorted(set(desk_queries.values()))}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """Reads for the counter's desk."""
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procedures.selectors import compiled
 from procedures.vocabulary import Actor, Milestone
+from wizard.models import Plan
 
 from .models import Application, StaffMembership
 
@@ -16,9 +17,27 @@ def office_of(user):
     return membership.office if membership else None
 
 
-def open_applications(office):
-    return (Application.objects.filter(office=office, is_closed=False)
-            .select_related("plan", "procedure").order_by("accepted_on", "pk"))
+def recent_plans(office, limit):
+    """Return the plans the office's staff made most recently, newest first.
+
+    The newest are picked by id (ids grow with creation) from the index on who made
+    them, without reading the rows; then only those are read whole. Sorting whole plan
+    rows by date (answers and results are JSON) took the desk a second at 50,000 plans.
+    """
+    members = StaffMembership.objects.filter(office=office).values("user_id")
+    newest = Plan.objects.filter(created_by_id__in=Subquery(members)).order_by("-pk").values("pk")[:limit]
+    return Plan.objects.filter(pk__in=Subquery(newest)).select_related("created_by").order_by("-pk")
+
+
+def applications_by_code(office, codes):
+    """Return an office's applications with these reference codes (others' are left out)."""
+    return list(Application.objects.select_related("plan", "procedure").filter(office=office, plan__code__in=codes))
+
+
+def state_name(application, code):
+    """Return the name of a state of the application's procedure version (the code itself if it has none)."""
+    state = compiled(application.procedure).states_by_code.get(code)
+    return state.name if state is not None else code
 
 
 def overdue_applications(office, today=None):
@@ -81,6 +100,15 @@ def status_of(state):
     if state.is_terminal:
         return _("已结束：%(state)s") % {"state": state.name}
     return STATUS_OF_ACTOR.get(state.actor, state.name)
+
+
+def status_key(state):
+    """Return a stable key for a state's status (a tab's address), read the way ``status_of`` reads it."""
+    if state.milestone in STATUS_OF_MILESTONE:
+        return f"m-{state.milestone}"
+    if not state.is_terminal and state.actor in STATUS_OF_ACTOR:
+        return f"a-{state.actor}"
+    return f"s-{state.code}"
 
 
 def application_status(application):

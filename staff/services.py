@@ -10,6 +10,7 @@ from procedures.selectors import compiled
 from procedures.vocabulary import HANDOVER_MILESTONES, Milestone, TransitionKind
 from wizard.services import RegionLookup
 
+from . import selectors
 from .models import Application, ApplicationEvent
 
 
@@ -127,6 +128,36 @@ def move_application(*, application, target, expected_revision, user, note="", t
             note=note, actor=user)
     application.refresh_from_db()
     return application
+
+
+def closes(application, target):
+    """Return True if moving the application to ``target`` would end it (a terminal state of its procedure)."""
+    state = procedure_of(application).states_by_code.get(target)
+    return state is not None and state.is_terminal
+
+
+def move_applications(*, office, picks, target, user, note="", today=None):
+    """Move each picked application of an office to ``target``; return (moved, refused).
+
+    ``picks`` are (reference code, revision the member of staff saw) pairs. Each move goes
+    through ``move_application``, in its own transaction with its own history entry, so a
+    refused one (another clerk was first, the state does not allow it, a reason is missing)
+    leaves the others done. ``refused`` holds (code, application or None, MoveRefused).
+    """
+    found = {application.plan.code: application for application in
+             selectors.applications_by_code(office, [code for code, _revision in picks])}
+    moved, refused = [], []
+    for code, revision in picks:
+        application = found.get(code)
+        if application is None:
+            refused.append((code, None, MoveRefused(_("本受理点没有这份申请。"))))
+            continue
+        try:
+            moved.append(move_application(application=application, target=target, expected_revision=revision,
+                                          user=user, note=note, today=today))
+        except MoveRefused as refusal:
+            refused.append((code, application, refusal))
+    return moved, refused
 
 
 def record_phone_view(*, application, user):

@@ -1,13 +1,14 @@
 from django.urls import path, re_path
 
-from . import views
+from . import desk_views, views
 
 app_name = "staff"
 urlpatterns = [
-    path("", views.DeskView.as_view(), name="desk"),
+    path("", desk_views.DeskView.as_view(), name="desk"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("lookup/", views.LookupView.as_view(), name="lookup"),
+    path("lookup/", desk_views.LookupView.as_view(), name="lookup"),
+    path("batch/", desk_views.BatchMoveView.as_view(), name="batch_move"),
     path("overdue/", views.OverdueView.as_view(), name="overdue"),
     path("walk-in/", views.WalkInWizard.as_view(), name="walk_in"),
     re_path(r"^walk-in/(?P<step>[a-z_]+)/$", views.WalkInWizard.as_view(), name="walk_in_step"),

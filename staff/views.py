@@ -21,11 +21,11 @@ from wizard.flow import ApplyWizard
 from wizard.models import Plan, normalise_code
 
 from . import selectors, services
-from .forms import LookupForm, MoveForm, OpenApplicationForm
+from .forms import MoveForm, OpenApplicationForm
 from .models import Application
+from .queue import mark_days_overdue
 
 DESK_PERMISSION = "staff.use_desk"
-RECENT_PLANS = 20
 PAGE_SIZE = 50
 # Session keys: when the desk was first used in this session, and the code a look-up just counted.
 SESSION_STARTED = "staff_session_started"
@@ -85,46 +85,22 @@ def lookup_allowed(request):
     return not is_ratelimited(request, group="staff-lookup", key="user", rate=lookup_rate, increment=True)
 
 
-def page_of(request, rows):
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (the desk's tabs have just counted them): no COUNT query."""
+
+    def __init__(self, rows, per_page, count):
+        super().__init__(rows, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
+
+
+def page_of(request, rows, count=None):
     """Return the page of ``rows`` the request's ``page`` parameter asks for (plain GET links, 50 a page)."""
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def desk_context(request, office, form):
-    """Return what the desk page shows: the look-up form and, for an office, its work."""
-    context = {"office": office, "form": form}
-    if office is not None:
-        context["recent_plans"] = (
-            Plan.objects.filter(created_by__staff_membership__office=office)
-            .select_related("created_by")[:RECENT_PLANS])
-        context["open_applications"] = page_of(request, selectors.open_applications(office))
-        context["overdue_count"] = selectors.overdue_applications(office).count()
-    return context
+    paginator = Paginator(rows, PAGE_SIZE) if count is None else CountedPaginator(rows, PAGE_SIZE, count)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def too_many(request, office):
     return render(request, "staff/too_many.html", {"office": office}, status=429)
-
-
-class DeskView(DeskAccessMixin, View):
-    def get(self, request):
-        return render(request, "staff/desk.html", desk_context(request, self.office, LookupForm()))
-
-
-class LookupView(DeskAccessMixin, View):
-    def get(self, request):
-        form = LookupForm(request.GET)
-        if not lookup_allowed(request):
-            return too_many(request, self.office)
-        if not form.is_valid():
-            return render(request, "staff/desk.html", desk_context(request, self.office, form))
-        code = form.cleaned_data["code"]
-        if not Plan.objects.filter(code=code).exists():
-            form.add_error("code", _("找不到查询码 %(code)s，请核对。") % {"code": code})
-            return render(request, "staff/desk.html", desk_context(request, self.office, form), status=404)
-        # Counted once: the plan page this leads to does not count it again.
-        request.session[LOOKED_UP] = code
-        return redirect("staff:plan", code=code)
 
 
 def plan_or_404(code):
@@ -269,8 +245,11 @@ class OverdueView(DeskAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["today"] = timezone.localdate()
-        context["overdue"] = (page_of(self.request, selectors.overdue_applications(self.office, context["today"]))
-                              if self.office else [])
+        context["overdue"] = (
+            mark_days_overdue(page_of(self.request, selectors.overdue_applications(self.office, context["today"])),
+                              context["today"])
+            if self.office else [])
+        context["overdue_count"] = context["overdue"].paginator.count if self.office else 0
         return context
 
 

@@ -294,12 +294,15 @@ def test_database_error_in_a_queryset_during_the_wizard_is_a_polite_503(client, 
 
 
 def test_database_error_in_a_template_is_a_polite_503(client, monkeypatch):
-    sign_in_clerk(client)
+    clerk = sign_in_clerk(client)
+    plan = make_plan(RENEWAL_SHENZHEN)
+    staff_services.open_application(plan=plan, office=clerk.staff_membership.office, user=clerk)
 
     def unreachable(*args, **kwargs):
         raise OperationalError("terminating connection due to administrator command")
 
-    monkeypatch.setattr("staff.selectors.open_applications", unreachable)
+    # The queue's status column is read while the template renders.
+    monkeypatch.setattr("staff.selectors.application_status", unreachable)
     assert_busy_page(client.get("/staff/"))
 
 

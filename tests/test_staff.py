@@ -61,9 +61,14 @@ STAFF_URLS = [
     pytest.param("staff:open_application", {"code": "PLAN"}, id="open-application"),
     pytest.param("staff:application", {"code": "PLAN"}, id="application"),
     pytest.param("staff:move", {"code": "PLAN"}, id="move"),
+    pytest.param("staff:phone", {"code": "PLAN"}, id="phone"),
+    pytest.param("staff:batch_move", {}, id="batch-move"),
     pytest.param("staff:walk_in", {}, id="walk-in"),
     pytest.param("staff:walk_in_step", {"step": "reason"}, id="walk-in-step"),
 ]
+
+
+POST_ONLY = ("open-application", "move", "phone", "batch-move")
 
 
 def _url(name, kwargs, plan):
@@ -97,17 +102,17 @@ def test_posts_need_sign_in_and_the_permission_too(client, application, name, kw
     assert (application.state_code, application.revision) == ("apply", 1)
 
 
-@pytest.mark.parametrize("name, kwargs", [p for p in STAFF_URLS if p.id not in ("open-application", "move")])
+@pytest.mark.parametrize("name, kwargs", [p for p in STAFF_URLS if p.id not in POST_ONLY])
 def test_counter_staff_can_open_every_page(client, clerk, application, name, kwargs):
     client.force_login(clerk)
     response = client.get(_url(name, kwargs, application.plan))
     assert response.status_code in (200, 302)
 
 
-@pytest.mark.parametrize("name", ["staff:open_application", "staff:move"])
-def test_post_only_views_refuse_get(client, clerk, application, name):
+@pytest.mark.parametrize("name, kwargs", [p for p in STAFF_URLS if p.id in POST_ONLY])
+def test_post_only_views_refuse_get(client, clerk, application, name, kwargs):
     client.force_login(clerk)
-    assert client.get(reverse(name, kwargs={"code": application.plan.code})).status_code == 405
+    assert client.get(_url(name, kwargs, application.plan)).status_code == 405
 
 
 def test_login_page_signs_in_and_lands_on_the_desk(client, clerk):

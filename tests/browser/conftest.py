@@ -48,6 +48,8 @@ DEVICES = {
     "desktop": {**COMMON, "viewport": {"width": 1280, "height": 800}},
 }
 DEVICES["nojs"] = {**DEVICES["phone"], "java_script_enabled": False}
+# The counter's PC: the desk is laid out for this screen.
+DEVICES["counter"] = {**COMMON, "viewport": {"width": 1366, "height": 768}}
 
 
 def _unavailable(reason):

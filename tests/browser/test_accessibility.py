@@ -230,6 +230,9 @@ def test_staff_pages(audit, stored_plan, counter, device):
     staff_services.open_application(plan=accepted, office=office, user=clerk, applicant_name="张三丰",
                                     applicant_phone="13812345678",
                                     today=today() - datetime.timedelta(days=90))
+    signed_off = staff_services.open_application(plan=stored_plan(journey_answers()), office=office, user=clerk,
+                                                 applicant_name="李四", applicant_phone="13900001111")
+    staff_services.move_application(application=signed_off, target="signoff", expected_revision=1, user=clerk)
     run = audit(device)
     page = run.page
 
@@ -244,9 +247,32 @@ def test_staff_pages(audit, stored_plan, counter, device):
     expect(page.get_by_role("heading", level=1)).to_have_text("受理点工作台")
     run.check("staff-desk")
     run.goto("/staff/lookup/?code=ZZZZZ", "staff-desk-lookup-error")
+    run.goto("/staff/?q=张&status=m-accepted&sort=-overdue", "staff-desk-search-tab-sort")
+    run.goto("/staff/?q=nobody", "staff-desk-nothing-found")
+    run.goto(f"/staff/?q={'x' * 41}", "staff-desk-search-error")
+
+    # A batch that closes cases asks first; a batch with a refusal reports it by code.
+    page.goto("/staff/")
+    page.get_by_label(f"选择 {accepted.display_code}").check()
+    page.get_by_label("把勾选的申请改为").select_option(value="withdrawn")
+    page.get_by_label("备注或原因").fill("申请人不办了")
+    press(page, page.get_by_role("button", name="批量更新"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("确认结束申请")
+    run.check("staff-batch-confirm")
+    page.goto("/staff/")
+    page.get_by_label(f"选择 {accepted.display_code}").check()
+    page.get_by_label(f"选择 {signed_off.plan.display_code}").check()
+    page.get_by_label("把勾选的申请改为").select_option(value="signoff")
+    press(page, page.get_by_role("button", name="批量更新"))
+    expect(page.get_by_role("status")).to_contain_text("未更新")
+    run.check("staff-batch-with-a-refusal")
+
     run.goto(f"/staff/plan/{waiting.code}/", "staff-plan")
     run.goto(f"/staff/plan/{accepted.code}/", "staff-plan-accepted")
     run.goto(f"/staff/applications/{accepted.code}/", "staff-application")
+    press(page, page.get_by_role("button", name="显示完整号码（会记入办理记录）"))
+    expect(page.locator("main")).to_contain_text("13812345678")
+    run.check("staff-application-full-phone")
     run.goto("/staff/overdue/", "staff-overdue")
 
     # Signed in without the desk permission: the 403 page.
@@ -388,7 +414,9 @@ def test_pages_with_larger_text(audit, stored_plan, counter, device):
         check(name)
     sign_in(page, "clerk", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("受理点工作台")
-    check("staff-desk")
+    # The desk keeps its own dense layout for the counter PC: the applicants' switch does not apply there.
+    expect(page.locator("html")).not_to_have_class(re.compile("text-large"))
+    run.check("staff-desk-after-larger-text")
     run.assert_clean()
 
 

@@ -1,4 +1,5 @@
 """A counter clerk's morning: sign in, a checklist for a walk-in, print it, accept it, send it on."""
+import datetime
 import re
 
 import pytest
@@ -6,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from procedures.models import Region
+from staff import services
 from staff.models import Application, Office, StaffMembership
 from wizard.models import Plan
 
@@ -14,9 +16,12 @@ from .pages import (
     assert_fits_width,
     choose,
     expect_question,
+    journey_answers,
     pick_place,
     press,
     save_screenshot,
+    sign_in,
+    today,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -89,3 +94,108 @@ def test_a_counter_clerks_morning(open_page, clerk, device):
     assert Application.objects.get().state_code == "signoff"
     assert_fits_width(page)
     save_screenshot(page, f"staff-application-{device}")
+
+
+# --- the work queue on the counter's PC ---------------------------------------------------------
+
+QUEUED = 30
+SIGNED_OFF = 8  # of the queue, already sent to the household-registration county
+TABLE_FITS = """() => {
+  const wrap = document.querySelector(".table-wrap");
+  return [wrap.scrollWidth, wrap.clientWidth, document.documentElement.scrollWidth,
+          document.documentElement.clientWidth];
+}"""
+
+
+@pytest.fixture
+def queue_of_30(clerk, stored_plan):
+    """Thirty applications at the clerk's office: most just accepted, some sent on, a few overdue."""
+    office = clerk.staff_membership.office
+    made = []
+    for index in range(QUEUED):
+        days_ago = 90 if index % 5 == 0 else index
+        application = services.open_application(
+            plan=stored_plan(journey_answers()), office=office, user=clerk,
+            applicant_name=f"王小明{index}" if index == 7 else f"申请人{index:02d}",
+            applicant_phone=f"139{index:08d}", today=today() - datetime.timedelta(days=days_ago))
+        if index < SIGNED_OFF:
+            application = services.move_application(application=application, target="signoff",
+                                                    expected_revision=1, user=clerk)
+        made.append(application)
+    return made
+
+
+def rows(page):
+    return page.locator("table.queue tbody tr")
+
+
+def test_a_clerks_morning_at_the_work_queue(open_page, clerk, queue_of_30, tmp_path):
+    page = open_page("counter")
+    sign_in(page, "clerk", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("受理点工作台")
+    expect(rows(page)).to_have_count(QUEUED)
+
+    # The whole table fits the counter's screen: no sideways scroll, for the page or the table.
+    wrap_scroll, wrap_width, page_scroll, page_width = page.evaluate(TABLE_FITS)
+    assert page.evaluate("window.innerWidth") == 1366
+    assert wrap_scroll <= wrap_width and page_scroll <= page_width, page.evaluate(TABLE_FITS)
+    # Codes and dates keep to one line.
+    for cell in ("td.code", "td.date"):
+        heights = page.locator(f"table.queue tbody tr:first-child {cell}").evaluate_all(
+            "cells => cells.map(c => c.getBoundingClientRect().height)")
+        line = page.locator("table.queue tbody tr:first-child td.date").first.evaluate(
+            "c => parseFloat(getComputedStyle(c).lineHeight) + parseFloat(getComputedStyle(c).paddingTop) * 2 + 1")
+        assert all(height <= line * 1.6 for height in heights), (cell, heights, line)
+    tabs = page.get_by_role("navigation", name="按状态筛选")
+    expect(tabs.get_by_role("link", name=f"全部 {QUEUED}")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("link", name="有 6 份申请已超期")).to_be_visible()
+    save_screenshot(page, "staff-queue-counter")
+    page.screenshot(path=str(tmp_path / "desk-queue-1366.png"), full_page=False)
+
+    # A search by name: one row, the name still masked.
+    page.get_by_label("搜索办理中的申请").fill("王小明")
+    press(page, page.get_by_role("button", name="搜索"))
+    expect(rows(page)).to_have_count(1)
+    assert "王***" in rows(page).inner_text() and "王小明" not in rows(page).inner_text()
+    press(page, page.get_by_role("link", name="清除搜索"))
+    expect(rows(page)).to_have_count(QUEUED)
+
+    # A tab: only what waits at the household-registration county.
+    press(page, tabs.get_by_role("link", name=re.compile("^户籍地办理中")))
+    expect(rows(page)).to_have_count(SIGNED_OFF)
+    expect(tabs.get_by_role("link", name=f"户籍地办理中 {SIGNED_OFF}")).to_have_attribute("aria-current", "page")
+
+    # The accepted ones: send five on to the household-registration county in one go.
+    press(page, tabs.get_by_role("link", name=re.compile("^已受理")))
+    expect(rows(page)).to_have_count(QUEUED - SIGNED_OFF)
+    picked = [a for a in queue_of_30[SIGNED_OFF:SIGNED_OFF + 5]]
+    for application in picked:
+        page.get_by_label(f"选择 {application.plan.display_code}").check()
+    page.get_by_label("把勾选的申请改为").select_option(label="受理并传送户籍地（改为“户籍地办理中”）")
+    page.get_by_label("备注或原因").fill("今早一批")
+    press(page, page.get_by_role("button", name="批量更新"))
+    expect(page.get_by_role("status")).to_contain_text("已把 5 份申请改为“户籍地办理中”（户籍地审核签发）")
+    expect(rows(page)).to_have_count(QUEUED - SIGNED_OFF - 5)
+    for application in picked:
+        application.refresh_from_db()
+        assert (application.state_code, application.revision) == ("signoff", 2)
+        assert application.events.last().note == "今早一批"
+    expect(tabs.get_by_role("link", name=f"户籍地办理中 {SIGNED_OFF + 5}")).to_be_visible()
+    assert_fits_width(page)
+    page.screenshot(path=str(tmp_path / "desk-after-batch-1366.png"), full_page=True)
+    save_screenshot(page, "staff-queue-after-batch-counter")
+
+    # Withdrawing two would close them: the desk asks first, and going back changes nothing.
+    leaving = queue_of_30[SIGNED_OFF + 5:SIGNED_OFF + 7]
+    for application in leaving:
+        page.get_by_label(f"选择 {application.plan.display_code}").check()
+    page.get_by_label("把勾选的申请改为").select_option(value="withdrawn")
+    page.get_by_label("备注或原因").fill("申请人不办了")
+    press(page, page.get_by_role("button", name="批量更新"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("确认结束申请")
+    for application in leaving:
+        expect(page.get_by_role("link", name=application.plan.display_code)).to_be_visible()
+    page.screenshot(path=str(tmp_path / "batch-confirm-1366.png"), full_page=True)
+    press(page, page.get_by_role("link", name="不改，返回工作台"))
+    expect(tabs.get_by_role("link", name=re.compile("^已受理"))).to_have_attribute("aria-current", "page")
+    assert not Application.objects.filter(is_closed=True).exists()
