@@ -1,4 +1,6 @@
 """Reads for the counter's desk."""
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, Subquery
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
@@ -54,15 +56,39 @@ def overdue_applications(office, today=None):
     )
 
 
+# The applicant's status is read on every view of a plan page and changes a few times in a case's life:
+# kept in the cache (shared by every instance when REDIS_URL is set), dropped by every write of an
+# application (``forget_status_for_applicant``, after commit) and, as a backstop for a per-process cache
+# another worker wrote through, after STATUS_SECONDS.
+STATUS_SECONDS = 30
+
+
+def _status_key(plan_id):
+    return f"staff:applicant-status:{plan_id}"
+
+
 def status_for_applicant(plan):
     """Return the state and dates of the application opened from a plan, or None.
 
     Only what the applicant may see: no names, phone numbers, notes or staff.
     """
+    key = _status_key(plan.pk)
+    kept = cache.get(key)
+    if kept is not None:
+        return kept[0]
     row = (Application.objects.filter(plan=plan)
            .values("state_name", "is_closed", "accepted_on", "card_ready_due", "statutory_due", "collected_on")
            .first())
+    cache.set(key, (row,), STATUS_SECONDS)
     return row
+
+
+def forget_status_for_applicant(plan_id):
+    """Drop the kept status of a plan's application now, and again once the write that changed it has
+    committed (a view of the page in between may have kept the row as it was before the commit)."""
+    key = _status_key(plan_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def mask_name(name):

@@ -86,6 +86,7 @@ def open_application(*, plan, office, user, applicant_name="", applicant_phone="
             )
             ApplicationEvent.objects.create(
                 application=application, from_state="", to_state=accepted.code, label=_("受理"), actor=user)
+            selectors.forget_status_for_applicant(plan.pk)
     except IntegrityError:  # another clerk, or a double click, accepted the same plan a moment ago
         raise MoveRefused(_("这份计划已经受理过了。")) from None
     return application
@@ -126,6 +127,7 @@ def move_application(*, application, target, expected_revision, user, note="", t
         ApplicationEvent.objects.create(
             application_id=application.pk, from_state=move.source, to_state=state.code, label=move.label,
             note=note, actor=user)
+        selectors.forget_status_for_applicant(application.plan_id)
     application.refresh_from_db()
     return application
 

@@ -576,3 +576,33 @@ def test_one_client_behind_the_proxy_cannot_lock_out_another(client, clerk, sett
     other = client.post(reverse("staff:login"), {"username": "clerk", "password": "counter-pass-2026"},
                         HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert other.status_code == 302
+
+
+# --- the applicant's status, kept between views of a plan page ----------------------------------
+
+def test_the_status_on_a_plan_page_is_kept_between_views_and_dropped_by_every_move(
+        plan, office, clerk, django_capture_on_commit_callbacks):
+    from django.test.utils import CaptureQueriesContext
+
+    from staff import selectors
+
+    assert selectors.status_for_applicant(plan) is None  # not accepted yet: kept as such
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.open_application(plan=plan, office=office, user=clerk, today=TODAY)
+    first = selectors.status_for_applicant(plan)
+    assert first["state_name"] == application.state_name  # the acceptance dropped the kept "none"
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.status_for_applicant(plan) == first
+    assert len(queries) == 0  # kept
+
+    target = services.allowed_moves(application)[0].target
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = services.move_application(application=application, target=target,
+                                          expected_revision=application.revision, user=clerk)
+    assert selectors.status_for_applicant(plan)["state_name"] == moved.state_name != first["state_name"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Application.objects.get(pk=application.pk).save()  # the admin, say
+    with CaptureQueriesContext(connection) as queries:
+        selectors.status_for_applicant(plan)
+    assert len(queries) == 1  # read again
