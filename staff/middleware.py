@@ -1,6 +1,9 @@
 """Headers for every page under the desk's address."""
+from django.conf import settings
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+
+from wizard.selectors import STAFF_HINT_COOKIE
 
 
 class NoStoreMiddleware:
@@ -17,4 +20,17 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if request.path_info.startswith(reverse("staff:desk")):
             add_never_cache_headers(response)
+            self.hint(request, response)
         return response
+
+    @staticmethod
+    def hint(request, response):
+        """Tell the plan's pages (``wizard.selectors.may_be_staff``) whether a member of staff is signed in."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if STAFF_HINT_COOKIE not in request.COOKIES:
+                # Ends with the browser, like the desk's session; carries nothing but its presence.
+                response.set_cookie(STAFF_HINT_COOKIE, "1", secure=settings.SESSION_COOKIE_SECURE,
+                                    httponly=True, samesite="Lax")
+        elif STAFF_HINT_COOKIE in request.COOKIES:
+            response.delete_cookie(STAFF_HINT_COOKIE, samesite="Lax")

@@ -61,6 +61,7 @@ def test_staff_links_and_office_are_per_person(client, plan, clerk):
     anonymous = client.get(f"/plan/{plan.code}/").content.decode()
     anonymous_print = client.get(f"/plan/{plan.code}/print/").content.decode()
     client.force_login(clerk)
+    client.get("/staff/")  # the desk marks the browser as a signed-in clerk's
     staff = client.get(f"/plan/{plan.code}/").content.decode()
     staff_print = client.get(f"/plan/{plan.code}/print/").content.decode()
     assert DESK_LINK not in anonymous and DESK_LINK in staff
@@ -125,3 +126,26 @@ def test_the_deployed_version_covers_templates_and_code(tmp_path, settings):
 def test_nothing_is_kept_with_debug_on(rf, plan, settings):
     settings.DEBUG = True
     assert kept_pages.page_key(rf.get(f"/plan/{plan.code}/"), "plan/plan.html", plan.code) is None
+
+
+@pytest.mark.parametrize("suffix", ["", "print/"])
+def test_an_applicant_with_a_session_reads_a_kept_page_without_the_database(client, plan, suffix):
+    client.get("/apply/", follow=True)  # a wizard session, as the person who made the plan has
+    assert "sessionid" in client.cookies
+    url = f"/plan/{plan.code}/{suffix}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    assert captured.captured_queries == []  # not the plan, the status (kept) nor the session
+
+
+def test_signing_in_at_the_desk_marks_the_browser_and_signing_out_unmarks_it(client, plan, clerk):
+    response = client.post("/staff/login/", {"username": "clerk", "password": "counter-pass-2026"})
+    assert response.status_code == 302
+    assert client.cookies["desk_signed_in"].value == "1"
+    assert client.cookies["desk_signed_in"]["httponly"]
+    assert DESK_LINK in client.get(f"/plan/{plan.code}/").content.decode()
+
+    client.post("/staff/logout/")
+    assert client.cookies["desk_signed_in"].value == ""  # deleted
+    assert DESK_LINK not in client.get(f"/plan/{plan.code}/").content.decode()

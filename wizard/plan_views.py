@@ -26,7 +26,7 @@ from .flow import ApplyWizard
 from .kept_pages import PAGE_TIMEOUT, fill_live_parts, page_key
 from .models import CODE_ALPHABET, CODE_LENGTH, Plan, normalise_code
 from .navigation import SUMMARY, State, city_step, prune
-from .selectors import application_status_for, printing_office_for
+from .selectors import application_status_for, may_be_staff, printing_office_for
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # Anything much longer than a code with dashes and spaces is not worth normalising.
@@ -84,7 +84,7 @@ def live_context(request, plan):
     context = {"plan": plan}
     if plan.pk is not None:
         context["application"] = application_status_for(plan)
-    if request.user.is_authenticated:
+    if may_be_staff(request) and request.user.is_authenticated:
         context["printing_office"] = printing_office_for(request.user)
         # A clerk who opened the printout's QR code goes on from here to accept the application.
         context["at_the_desk"] = request.user.has_perm("staff.use_desk")

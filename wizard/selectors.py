@@ -6,6 +6,16 @@ application and the print sheet names no office.
 """
 _readers = {}
 
+# Set by the desk on every response to a signed-in member of staff, and dropped once signed out: a
+# plan's page asks who is looking (which reads the session) only when it is there. It only saves that
+# read for applicants; a forged one makes the page look the person up as before, and shows nothing more.
+STAFF_HINT_COOKIE = "desk_signed_in"
+
+
+def may_be_staff(request):
+    """Return whether the request may come from a signed-in member of staff (see ``STAFF_HINT_COOKIE``)."""
+    return STAFF_HINT_COOKIE in request.COOKIES
+
 
 def register_plan_readers(*, application_status, printing_office):
     """Set the callables that answer for a plan's application and for a user's office."""
