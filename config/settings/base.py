@@ -126,6 +126,17 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        # Write-ahead logging: readers no longer wait for a writer, and a commit syncs one file, not
+        # two (every wizard page sent writes the session). Durability is unchanged (synchronous=FULL).
+        # IMMEDIATE: a writing transaction takes the lock when it starts, so concurrent writers wait
+        # (up to the timeout) instead of failing with "database is locked" halfway through.
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    })
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
