@@ -9,7 +9,7 @@ follow the states of the procedure versions the office's open applications use.
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce, Least, Replace
+from django.db.models.functions import Replace
 
 from procedures.models import Procedure
 from procedures.selectors import compiled
@@ -17,7 +17,7 @@ from procedures.vocabulary import Milestone
 from wizard.models import CODE_ALPHABET, normalise_code
 
 from .models import Application
-from .selectors import status_key, status_of
+from .selectors import first_due, overdue_q, status_key, status_of
 
 ALL = ""
 # Column → the fields it sorts by (ties broken by the order the queue is accepted in).
@@ -26,11 +26,6 @@ SORTS = {
     "deadline": "statutory_due", "overdue": "first_due",
 }
 DEFAULT_SORT = "accepted"
-
-
-def overdue_q(today):
-    """Open applications past either due date."""
-    return Q(card_ready_due__lt=today) | Q(statutory_due__lt=today)
 
 
 def search_q(text):
@@ -142,8 +137,7 @@ def _sorted(rows, sort, rank):
         column, sort = DEFAULT_SORT, DEFAULT_SORT
     descending = sort.startswith("-")
     rows = rows.annotate(
-        # LEAST ignores NULLs on PostgreSQL but not on SQLite, so fill each from the other.
-        first_due=Least(Coalesce("card_ready_due", "statutory_due"), Coalesce("statutory_due", "card_ready_due")),
+        first_due=first_due(),
         status_rank=Case(*[When(procedure_id=p, state_code=c, then=Value(i)) for (p, c), i in rank.items()],
                          default=Value(len(rank)), output_field=IntegerField()) if rank else Value(0, IntegerField()),
     )

@@ -42,15 +42,24 @@ def state_name(application, code):
     return state.name if state is not None else code
 
 
+def overdue_q(today):
+    """Match applications past either due date."""
+    return Q(card_ready_due__lt=today) | Q(statutory_due__lt=today)
+
+
+def first_due():
+    """The earlier of an application's two due dates, as an expression (either may be missing)."""
+    # LEAST ignores NULLs on PostgreSQL but not on SQLite, so fill each from the other.
+    return Least(Coalesce("card_ready_due", "statutory_due"), Coalesce("statutory_due", "card_ready_due"))
+
+
 def overdue_applications(office, today=None):
     """Return open applications past either due date, the longest overdue first."""
     today = today or timezone.localdate()
     return (
         Application.objects.filter(office=office, is_closed=False)
-        .filter(Q(card_ready_due__lt=today) | Q(statutory_due__lt=today))
-        # LEAST ignores NULLs on PostgreSQL but not on SQLite, so fill each from the other.
-        .annotate(first_due=Least(Coalesce("card_ready_due", "statutory_due"),
-                                  Coalesce("statutory_due", "card_ready_due")))
+        .filter(overdue_q(today))
+        .annotate(first_due=first_due())
         .select_related("plan", "procedure")
         .order_by("first_due", "accepted_on", "pk")
     )
