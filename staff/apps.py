@@ -17,8 +17,8 @@ class StaffConfig(AppConfig):
 
         register_plan_readers(application_status=status_for_applicant, printing_office=office_of)
 
-        # A saved application (the desk's moves write through querysets and say so themselves; this
-        # catches the admin and anything else that saves a row) drops the status its plan page keeps.
+        # A saved application (an acceptance, the admin; the desk's moves write through a queryset and
+        # say so themselves) drops the status its plan page keeps.
         def forget(sender, instance, raw=False, **kwargs):
             if not raw:
                 forget_status_for_applicant(instance.plan_id)

@@ -86,7 +86,6 @@ def open_application(*, plan, office, user, applicant_name="", applicant_phone="
             )
             ApplicationEvent.objects.create(
                 application=application, from_state="", to_state=accepted.code, label=_("受理"), actor=user)
-            selectors.forget_status_for_applicant(plan.pk)
     except IntegrityError:  # another clerk, or a double click, accepted the same plan a moment ago
         raise MoveRefused(_("这份计划已经受理过了。")) from None
     return application
