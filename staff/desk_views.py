@@ -75,18 +75,18 @@ def desk_context(request, office, form, kept=None):
     if status and status not in {tab.key for tab in work.tabs}:
         status = queue.ALL  # a tab that no longer exists: show them all rather than nothing
         work = queue.desk_queue(office, status=status, text=search, sort=sort, today=today)
+    shown_sort = sort if sort != queue.DEFAULT_SORT else ""  # the default stays out of the addresses
     for tab in work.tabs:
         tab.label = tab.label or _("全部")
-        tab.url = _desk(q=search, status=tab.key, sort=sort if sort != queue.DEFAULT_SORT else "")
-    query = _query(q=search, status=status, sort=sort if sort != queue.DEFAULT_SORT else "")
+        tab.url = _desk(q=search, status=tab.key, sort=shown_sort)
+    query = _query(q=search, status=status, sort=shown_sort)
     page = queue.mark_days_overdue(page_of(request, work.rows, work.count), today)
     context.update(
         queue_form=queue_form, status=status, search=search, sort=sort, default_sort=queue.DEFAULT_SORT,
         tabs=work.tabs, overdue_count=work.overdue_count, targets=work.targets, query=query,
-        here=_query(q=search, status=status, sort=sort if sort != queue.DEFAULT_SORT else "",
-                    page=request.GET.get("page", "")),
+        here=_query(q=search, status=status, sort=shown_sort, page=request.GET.get("page", "")),
         columns=columns_of(status, search, sort), open_applications=page,
-        clear_search_url=_desk(status=status, sort=sort if sort != queue.DEFAULT_SORT else ""),
+        clear_search_url=_desk(status=status, sort=shown_sort),
         recent_plans=selectors.recent_plans(office, RECENT_PLANS),
     )
     return context
