@@ -13,7 +13,7 @@ from wizard.models import Plan, format_code
 
 from . import queue, selectors, services
 from .forms import BatchMoveForm, LookupForm, QueueForm
-from .views import LOOKED_UP, DeskAccessMixin, lookup_allowed, page_of, too_many
+from .views import LOOKED_UP, DeskAccessMixin, lookup_allowed, page_of, too_many, who_moved_it
 
 RECENT_PLANS = 20
 # The queue's columns: (label, sort key or None when the column does not sort).
@@ -111,15 +111,6 @@ class LookupView(DeskAccessMixin, View):
         # Counted once: the plan page this leads to does not count it again.
         request.session[LOOKED_UP] = code
         return redirect("staff:plan", code=code)
-
-
-def who_moved_it(application):
-    """Say who last moved an application, when, and to what (after another clerk was first)."""
-    application.refresh_from_db()
-    event = application.events.select_related("actor").last()
-    return _("%(time)s %(user)s 已把它改为“%(state)s”") % {
-        "time": timezone.localtime(event.at).strftime("%H:%M"), "user": event.actor.get_username(),
-        "state": application.state_name}
 
 
 class BatchMoveView(DeskAccessMixin, View):

@@ -230,13 +230,18 @@ class MoveView(ApplicationView):
         return redirect("staff:application", code=application.plan.code)
 
 
-def moved_by_someone_else(application):
-    """Say who last moved an application, when, and to what."""
+def who_moved_it(application):
+    """Say who last moved an application, when, and to what (after another clerk was first)."""
     application.refresh_from_db()
     event = application.events.select_related("actor").last()
-    return _("%(time)s %(user)s 已把它改为“%(state)s”。您写的备注保留在下面，请确认后再操作。") % {
+    return _("%(time)s %(user)s 已把它改为“%(state)s”") % {
         "time": timezone.localtime(event.at).strftime("%H:%M"), "user": event.actor.get_username(),
         "state": application.state_name}
+
+
+def moved_by_someone_else(application):
+    """Say who moved an application first, and that the clerk's note is kept (the case page)."""
+    return _("%(who)s。您写的备注保留在下面，请确认后再操作。") % {"who": who_moved_it(application)}
 
 
 class OverdueView(DeskAccessMixin, TemplateView):
