@@ -3,9 +3,11 @@ import datetime
 from types import MappingProxyType
 
 import pytest
+from django.contrib.auth.models import Group, User
 
 from procedures import engine
-from procedures.models import Procedure
+from procedures.models import Procedure, Region
+from staff.models import Office, StaffMembership
 
 from .factories import (
     FeeFactory,
@@ -17,6 +19,22 @@ from .factories import (
 )
 
 TODAY = datetime.date(2026, 11, 25)
+CLERK_PASSWORD = "counter-pass-2026"
+
+
+@pytest.fixture
+def office(db):
+    """A Shenzhen counter office (the desk's tests)."""
+    return Office.objects.create(name="深圳市南山区异地受理点", region=Region.objects.get(code="440300"))
+
+
+@pytest.fixture
+def clerk(office):
+    """A counter clerk of that office, password ``CLERK_PASSWORD``."""
+    user = User.objects.create_user("clerk", password=CLERK_PASSWORD)
+    user.groups.add(Group.objects.get(name="柜台工作人员"))
+    StaffMembership.objects.create(user=user, office=office)
+    return user
 
 
 @pytest.fixture(autouse=True)

@@ -30,19 +30,6 @@ HAPPY_PATH = ["signoff", "produce", "deliver", "ready", "collect"]
 
 
 @pytest.fixture
-def office(db):
-    return Office.objects.create(name="深圳市南山区异地受理点", region=Region.objects.get(code="440300"))
-
-
-@pytest.fixture
-def clerk(office):
-    user = User.objects.create_user("clerk", password="counter-pass-2026")
-    user.groups.add(Group.objects.get(name="柜台工作人员"))
-    StaffMembership.objects.create(user=user, office=office)
-    return user
-
-
-@pytest.fixture
 def plan(db):
     return plan_create(answers=RENEWAL, today=TODAY)
 

@@ -3,7 +3,7 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +13,7 @@ from procedures.models import Region
 from procedures.selectors import compiled
 from procedures.vocabulary import Milestone
 from staff import services
-from staff.models import Application, Office, StaffMembership
+from staff.models import Application, Office
 from staff.selectors import status_of
 from wizard.services import plan_create
 
@@ -21,19 +21,6 @@ from .test_staff import RENEWAL, TODAY
 
 DESK = "/staff/"
 BATCH = "/staff/batch/"
-
-
-@pytest.fixture
-def office(db):
-    return Office.objects.create(name="深圳市南山区异地受理点", region=Region.objects.get(code="440300"))
-
-
-@pytest.fixture
-def clerk(office):
-    user = User.objects.create_user("clerk", password="counter-pass-2026")
-    user.groups.add(Group.objects.get(name="柜台工作人员"))
-    StaffMembership.objects.create(user=user, office=office)
-    return user
 
 
 def open_one(office, clerk, *, days_ago=0, name="", phone="", path=()):
