@@ -21,6 +21,7 @@ import re
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import classproperty
@@ -49,6 +50,8 @@ from .places import PlaceChoices
 from .services import RegionLookup, compute_plan, plan_create, shown_answer
 
 RETURN_FIELD = "wizard_return"  # posted from a page opened by a summary's "修改" link
+# The wizard's pages are Jinja2 templates (templates/jinja2/wizard/; config/jinja2.py).
+PAGES = "jinja2"
 GOTO_FIELD = "wizard_goto_step"  # the "上一步" button
 BASIS_FIELD = "wizard_basis"  # the digest of the answers a page was shown on (State.basis)
 
@@ -206,7 +209,7 @@ class ApplyWizard(View):
 
     def render_step(self, step, position, form):
         context = self.get_context_data(form=form, step=step, position=position)
-        return render(self.request, self.template_name, context)
+        return render(self.request, self.template_name, context, using=PAGES)
 
     def render_summary(self, position):
         exit_plan = self.exit_plan()
@@ -214,7 +217,7 @@ class ApplyWizard(View):
             return self.render_exit(position, exit_plan)
         context = self.get_context_data(form=None, step=SUMMARY, position=position,
                                         rows=self.summary_rows(position))
-        return render(self.request, self.summary_template_name, context)
+        return render(self.request, self.summary_template_name, context, using=PAGES)
 
     def exit_plan(self, answers=None):
         """Return the plan the answers give if the guide does not apply to them (Hong Kong...), else None.
@@ -234,8 +237,9 @@ class ApplyWizard(View):
         return plan if plan.not_applicable else None
 
     def render_exit(self, position, plan):
-        context = self.get_context_data(form=None, step=SUMMARY, position=position, result=plan)
-        return render(self.request, self.exit_template_name, context)
+        not_applicable = render_to_string("plan/_not_applicable.html", {"result": plan}, self.request)
+        context = self.get_context_data(form=None, step=SUMMARY, position=position, not_applicable=not_applicable)
+        return render(self.request, self.exit_template_name, context, using=PAGES)
 
     def summary_rows(self, position):
         """Return (question, shown value, change URL) for every answer, in question order."""
