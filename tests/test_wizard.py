@@ -385,6 +385,17 @@ def test_change_that_opens_a_new_question_asks_it_then_returns(applicant, shenzh
     assert "needed_by" in applicant.answers and "hardship" in applicant.answers
 
 
+def test_a_region_rule_changed_between_two_pages_changes_the_questions_at_once(applicant):
+    """Which questions are asked is kept across requests; a content change must reach the next page."""
+    answers = [("reason", "damaged"), *HENAN_TO_SHENZHEN, ("birth_date", BIRTH), ("documents", []),
+               ("has_photo_receipt", "no")]
+    assert applicant.walk(answers) == "needed_by"  # Shenzhen records no mail delivery: not asked
+
+    RegionRule.objects.create(region=Region.objects.get(code="440300"), topic="mail_delivery", source="测试数据")
+
+    assert step_of(applicant.client.get("/apply/needed_by/")) == "delivery"  # asked now, before going on
+
+
 def test_change_that_invalidates_a_later_answer_shows_it_with_its_error(applicant):
     applicant.walk(expiring_to_shenzhen())
 

@@ -1,5 +1,6 @@
 """Writes and the one code path from answers to a plan (web pages and the command share it)."""
 import json
+from types import MappingProxyType
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,10 +9,21 @@ from django.utils.translation import gettext as _
 from procedures import engine, questions
 from procedures.dates import cn_date
 from procedures.models import Procedure
-from procedures.selectors import canonical_region_code, load_calendar, load_catalogue, region_snapshot
+from procedures.selectors import (
+    KeyedCache,
+    canonical_region_code,
+    current_stamp,
+    load_calendar,
+    load_catalogue,
+    region_snapshot,
+)
 from procedures.vocabulary import QuestionKind
 
 from .models import Plan, new_reference_code
+
+# Which questions are asked, for given answers on a given day, is the same for everyone until the
+# procedures or the regions change: kept across requests in this process (a page needs it twice).
+_SHARED_QUESTION_FACTS = KeyedCache(size=1024)
 
 
 class RegionLookup:
@@ -20,6 +32,7 @@ class RegionLookup:
     def __init__(self, today=None, catalogue=None):
         self.today = today or timezone.localdate()
         self.catalogue = catalogue
+        self.live = catalogue is None  # the procedures live that day (not a draft's preview)
         self._snapshot = None
         self._question_facts = None
 
@@ -41,13 +54,20 @@ class RegionLookup:
         """
         key = json.dumps(questions.to_json(answers), sort_keys=True)
         if self._question_facts is None or self._question_facts[0] != key:
-            if self.catalogue is None:  # once per lookup (per request)
-                self.catalogue = load_catalogue(self.today)
-            facts = engine.question_facts(
-                self.catalogue, answers, today=self.today, hukou=self(answers.get("hukou_region")),
-                residence=self(answers.get("residence_region")))
+            if self.live:
+                stamps = (current_stamp("procedures"), current_stamp("regions"))
+                facts = _SHARED_QUESTION_FACTS.get((stamps, self.today, key), lambda: self._facts(answers))
+            else:
+                facts = self._facts(answers)
             self._question_facts = (key, facts)
         return self._question_facts[1]
+
+    def _facts(self, answers):
+        if self.catalogue is None:  # once per lookup (per request)
+            self.catalogue = load_catalogue(self.today)
+        return MappingProxyType(engine.question_facts(
+            self.catalogue, answers, today=self.today, hukou=self(answers.get("hukou_region")),
+            residence=self(answers.get("residence_region"))))
 
     def validity_bands(self):
         """Return the (min age, max age, years) of every validity rule live today, to check a card's expiry."""
