@@ -2,6 +2,7 @@
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.db.utils import InterfaceError, OperationalError
 from django.test import Client, override_settings
 
@@ -306,18 +307,37 @@ def test_database_error_in_a_template_is_a_polite_503(client, monkeypatch):
     assert_busy_page(client.get("/staff/"))
 
 
-def test_session_store_failing_on_load_is_a_503_not_a_500(monkeypatch):
+def test_the_database_down_before_a_signed_in_clerk_is_loaded_is_a_polite_503(client, monkeypatch):
+    """Seen in the soak: the desk's sign-in hint read the user after the 503 page was chosen, and got a 500."""
+    sign_in_clerk(client)
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+
+    monkeypatch.setattr("django.contrib.auth.backends.ModelBackend.get_user", unreachable)
+    assert_busy_page(client.get("/staff/lookup/", {"code": "ABCD"}))
+    assert_busy_page(client.get("/staff/"))
+
+
+# Sessions are in the database (with copies in the cache) when REDIS_URL is set: several instances.
+DATABASE_SESSIONS = "django.contrib.sessions.backends.cached_db"
+
+
+def test_session_store_failing_on_load_is_a_503_not_a_500(monkeypatch, settings):
+    settings.SESSION_ENGINE = DATABASE_SESSIONS
     client = Client(raise_request_exception=False)
     Applicant(client)  # a session exists
 
     def unreachable(*args, **kwargs):
         raise OperationalError("the database system is starting up")
 
-    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", unreachable)
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore._get_session_from_db", unreachable)
+    caches["default"].clear()  # the session's cached copy gone too (Redis restarted): read from the database
     assert_busy_page(client.get("/apply/reason/"))
 
 
-def test_session_store_failing_on_save_is_a_503_not_a_500(monkeypatch):
+def test_session_store_failing_on_save_is_a_503_not_a_500(monkeypatch, settings):
+    settings.SESSION_ENGINE = DATABASE_SESSIONS
     client = Client(raise_request_exception=False)
 
     def unreachable(*args, **kwargs):
