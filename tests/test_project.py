@@ -123,6 +123,30 @@ def test_dev_database_defaults_to_sqlite_file_in_project_root(tmp_path):
     assert Path(name) == PROJECT_ROOT / "db.sqlite3"
 
 
+SESSIONS = ["-c", "import os; from django.conf import settings; print(settings.SESSION_ENGINE); "
+            "print(getattr(settings, 'SESSION_FILE_PATH', '-')); "
+            "files = settings.SESSION_ENGINE.endswith('file'); "
+            "print(oct(os.stat(settings.SESSION_FILE_PATH).st_mode & 0o777) if files else '-')"]
+
+
+def test_one_machine_keeps_sessions_in_a_private_directory_its_workers_share(tmp_path):
+    sessions = tmp_path / "sessions"
+
+    result = run_python(SESSIONS, settings="config.settings.production", tmp_path=tmp_path, REDIS_URL=None,
+                        SECRET_KEY=STRONG_SECRET_KEY, ALLOWED_HOSTS="example.com", SESSION_FILE_PATH=str(sessions))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.contrib.sessions.backends.file", str(sessions), "0o700"]
+
+
+def test_several_instances_keep_sessions_in_the_database_with_copies_in_redis(tmp_path):
+    result = run_python(SESSIONS, settings="config.settings.production", tmp_path=tmp_path,
+                        REDIS_URL="redis://127.0.0.1:6379/9", SECRET_KEY=STRONG_SECRET_KEY, ALLOWED_HOSTS="example.com")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "django.contrib.sessions.backends.cached_db"
+
+
 @pytest.mark.django_db
 def test_ensure_demo_admin_creates_one_superuser_once(settings, capsys, monkeypatch):
     settings.DEBUG = True
