@@ -36,6 +36,8 @@ SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
 export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false BENCH_ENDPOINTS=1 LOG_LEVEL=ERROR
 export DATABASE_URL="${BENCH_DATABASE_URL:-sqlite:///$WORK/bench.sqlite3}"
+# Sessions (files, REDIS_URL unset) beside the throwaway database, shared by prepare.py and gunicorn.
+export SESSION_FILE_PATH="$WORK/sessions"
 
 echo "== preparing: migrate, collectstatic, plans (manage.py plan --save), wizard sessions"
 "$PY" manage.py migrate --noinput -v0
