@@ -85,7 +85,9 @@ def _on_open_day(calendar, shift, *, weekends, not_after):
 
 def _follow(shift, after):
     """Return ``shift`` as an estimate whenever the date it was counted from was one."""
-    return Shift(shift.date, shift.complete and after.complete)
+    if after.complete or not shift.complete:
+        return shift  # already what it should be (most stages: no new object for each)
+    return Shift(shift.date, False)
 
 
 def timeline(path, facts, *, apply_date, calendar, promised, deadline_limit, weekends=False):
