@@ -10,6 +10,7 @@ Prints one ``ENGINE key=value`` line per figure, which ``bench/run.sh`` collects
   generated: a procedure of 1,000 states and 5,000 transitions (``bench/generate.py``):
     median time of ``engine.compile_procedure`` and of ``engine.make_plan`` over it.
 """
+import gc
 import os
 import statistics
 import sys
@@ -22,6 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 
 CPU = {}
+# Sizes (states, five transitions each) at which the time per state is compared.
+SIZES = (250, 500, 1000, 2000)
 
 
 def timed(func, repeat):
@@ -104,6 +107,21 @@ def main():
     print(f"ENGINE generated_states={states} generated_transitions={transitions} plan_steps={len(plan.steps)}")
     print(f"ENGINE generated_compile_ms={compile_ms:.1f} generated_compile_cpu_ms={CPU[compile_it]:.1f}")
     print(f"ENGINE generated_plan_ms={plan_ms:.2f} generated_plan_cpu_ms={CPU[plan_it]:.2f}")
+
+    # --- linear in size: the same shape at 250 to 2,000 states, time per state ---------------------
+    for size in SIZES:
+        gc.collect()  # start each size from the same heap: a full collection costs in the size of all that is alive
+        sized = generate_procedure(states=size, per_state=5, slug=f"generated-{size}")
+        def compile_sized(sized=sized):
+            engine.compile_procedure(sized)
+        timed(compile_sized, max(3, repeat // 40))
+        graph = engine.Catalogue(main=(engine.compile_procedure(sized),), subs=MappingProxyType({}))
+        def plan_sized(graph=graph):
+            engine.make_plan(graph, answers, today=TODAY, hukou=hukou, residence=residence, calendar=calendar)
+        timed(plan_sized, max(5, repeat // 20))
+        # CPU time: the comparison across sizes must not depend on what else the machine is doing.
+        print(f"ENGINE size_compile_ms[{size}]={CPU[compile_sized]:.2f} size_plan_ms[{size}]={CPU[plan_sized]:.3f}")
+        del sized, graph, compile_sized, plan_sized
     clear_caches()
 
 

@@ -182,6 +182,21 @@ print(f"  generated {engine['generated_states']} states / {engine['generated_tra
       f"plan {float(engine['generated_plan_ms']):.2f} ms (target < 20)")
 print(f"  (CPU time of the same runs: compile {float(engine['generated_compile_cpu_ms']):.1f} ms, "
       f"plan {float(engine['generated_plan_cpu_ms']):.2f} ms; wall time includes waiting for a core)")
+sizes = sorted(int(key[16:-1]) for key in engine if key.startswith("size_compile_ms["))
+if sizes:
+    print("  linear in size (same shape, five transitions a state): CPU time, and per state in microseconds")
+    per_state = {}
+    for size in sizes:
+        compile_ms, plan_ms = float(engine[f"size_compile_ms[{size}]"]), float(engine[f"size_plan_ms[{size}]"])
+        per_state[size] = (compile_ms * 1000 / size, plan_ms * 1000 / size)
+        print(f"    {size:>5} states: compile {compile_ms:8.2f} ms ({per_state[size][0]:6.1f} us/state), "
+              f"plan {plan_ms:7.3f} ms ({per_state[size][1]:6.2f} us/state)")
+    small, large = per_state[sizes[0]], per_state[sizes[-1]]
+    growth = (large[0] / small[0], large[1] / small[1])
+    print(f"    per-state time at {sizes[-1]} over {sizes[0]} states: compile x{growth[0]:.2f}, plan x{growth[1]:.2f}"
+          "   (linear: about x1; quadratic would be x" + f"{sizes[-1] // sizes[0]})")
+    if max(growth) > 2:
+        missed.append(f"engine not linear: per-state time x{max(growth):.2f} from {sizes[0]} to {sizes[-1]} states")
 if float(engine["generated_compile_ms"]) >= 200:
     missed.append(f"engine compile {float(engine['generated_compile_ms']):.1f} ms >= 200")
 if float(engine["generated_plan_ms"]) >= 20:

@@ -97,7 +97,9 @@ class Applicant(Base):
     def steps(self):
         today = datetime.date.today()
         expiry = today + datetime.timedelta(days=random.randint(10, 80))
-        birth = datetime.date(random.randint(1950, 2002), random.randint(1, 12), random.randint(1, 28))
+        # A card that expires this year or next was issued ten years before, at 16 to 25 (the law's 10-year
+        # band): an older person's card is long-term or lasts 20 years, and the wizard refuses that expiry.
+        birth = datetime.date(expiry.year - 10 - random.randint(17, 24), random.randint(1, 12), random.randint(1, 28))
         pairs = [("410000", "410100", "440000", "440300"), ("320000", "320100", "310000", None),
                  ("440000", "440100", "440000", "440300"), ("410000", "410100", "110000", None)]
         hp, hpre, rp, rpre = random.choice(pairs)

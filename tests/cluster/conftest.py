@@ -5,6 +5,7 @@ The tests here run only where nginx, Redis (127.0.0.1:6379) and PostgreSQL
 one fails them instead of skipping. They talk to the cluster over HTTP only and use
 a database of their own (``cluster_test``), whatever DATABASE_URL says.
 """
+import gzip
 import os
 import re
 import time
@@ -51,8 +52,9 @@ def cluster(tmp_path_factory):
 
 
 class Response:
-    def __init__(self, status, headers, text, upstream):
+    def __init__(self, status, headers, text, upstream, log_line=""):
         self.status, self.headers, self.text, self.upstream = status, headers, text, upstream
+        self.log_line = log_line
 
     def header(self, name):
         return next((value for key, value in self.headers if key.lower() == name.lower()), None)
@@ -78,10 +80,10 @@ class Visitor:
         path = self.cluster.access_log
         return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
-    def request(self, method, path, data=None):
+    def request(self, method, path, data=None, headers=None):
         before = len(self._log_lines())
         body = urllib.parse.urlencode(data, doseq=True) if data is not None else None
-        headers = {"Host": f"127.0.0.1:{self.cluster.port}"}
+        headers = {"Host": f"127.0.0.1:{self.cluster.port}", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
@@ -89,7 +91,10 @@ class Visitor:
         connection = HTTPConnection("127.0.0.1", self.cluster.port, timeout=30)
         connection.request(method, path, body=body, headers=headers)
         raw = connection.getresponse()
-        text = raw.read().decode("utf-8", "replace")
+        content = raw.read()
+        if (raw.getheader("Content-Encoding") or "").lower() == "gzip":
+            content = gzip.decompress(content)
+        text = content.decode("utf-8", "replace")
         connection.close()
         for key, value in raw.getheaders():
             if key.lower() == "set-cookie":
@@ -99,7 +104,7 @@ class Visitor:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = cookie_value
-        upstream = None
+        upstream, lines = None, []
         for _ in range(100):  # nginx writes the line as the response ends
             lines = self._log_lines()[before:]
             if lines:
@@ -107,10 +112,10 @@ class Visitor:
                 upstream = match.group(1) if match else None
                 break
             time.sleep(0.02)
-        return Response(raw.status, raw.getheaders(), text, upstream)
+        return Response(raw.status, raw.getheaders(), text, upstream, log_line=lines[-1] if lines else "")
 
-    def get(self, path):
-        return self.request("GET", path)
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
 
     def post(self, path, data):
         return self.request("POST", path, data)

@@ -178,3 +178,28 @@ def test_the_lock_out_holds_across_instances(cluster, content):
     attempts = [attempt("counter-pass-2026") for _ in range(2)]
     assert [r.status for r in attempts] == [429, 429]
     assert len({r.upstream for r in attempts}) == 2
+
+
+STYLESHEET_RE = re.compile(r'<link rel="stylesheet" href="(/static/[^"]+\.css)"')
+
+
+def test_nginx_compresses_pages_and_serves_the_static_files_itself(cluster):
+    visitor = Visitor(cluster)
+    responses = []
+    code, _made = finish(visitor, answer_to_summary(visitor, responses), responses)
+    plan = visitor.get(f"/plan/{code}/", headers={"Accept-Encoding": "gzip"})
+    assert plan.status == 200
+    assert plan.header("Content-Encoding") == "gzip"  # the page itself, not only its stylesheet
+    assert plan.upstream in {f"127.0.0.1:{port}" for port in cluster.instance_ports}
+    assert code[:5] in plan.text
+
+    stylesheet = STYLESHEET_RE.search(plan.text)
+    assert stylesheet, "no stylesheet linked from the plan page"
+    css = visitor.get(stylesheet.group(1), headers={"Accept-Encoding": "gzip"})
+    assert css.status == 200 and "{" in css.text
+    assert css.header("Content-Encoding") == "gzip"
+    assert css.upstream == "-", css.log_line  # answered by nginx from STATIC_ROOT, no instance asked
+    assert css.header("Cache-Control") == "public, max-age=31536000, immutable"
+
+    uncompressed = visitor.get(f"/plan/{code}/")
+    assert uncompressed.header("Content-Encoding") is None  # only for clients that ask for it
