@@ -15,6 +15,7 @@ work directory, never as the system service.
 import argparse
 import json
 import os
+import pwd
 import secrets
 import shutil
 import signal
@@ -67,13 +68,19 @@ def nginx_binary():
     return shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def render_nginx(*, listen, upstreams, static_root, run_dir, worker_processes=1, server_name="_"):
-    """Return the nginx configuration for these instances (``host:port`` strings)."""
+def render_nginx(*, listen, upstreams, static_root, run_dir, worker_processes=1, server_name="_", user=None):
+    """Return the nginx configuration for these instances (``host:port`` strings).
+
+    The workers run as ``user`` (default: whoever runs this), so that they can read the static files and
+    write the temp paths in this cluster's work directory, which is private to that user. (Without the
+    directive nginx started as root runs its workers as nobody, who got 403 for every static file.)
+    """
+    user = user or pwd.getpwuid(os.geteuid()).pw_name
     servers = "\n".join(f"        server {address} max_fails=1 fail_timeout=10s;" for address in upstreams)
     text = TEMPLATE.read_text(encoding="utf-8")
     for name, value in {
         "WORKER_PROCESSES": worker_processes, "RUN_DIR": run_dir, "UPSTREAM_SERVERS": servers,
-        "LISTEN": listen, "SERVER_NAME": server_name, "STATIC_ROOT": static_root,
+        "LISTEN": listen, "SERVER_NAME": server_name, "STATIC_ROOT": static_root, "USER": user,
     }.items():
         text = text.replace(f"@@{name}@@", str(value))
     if "@@" in text:
