@@ -8,6 +8,7 @@
 #   BENCH_SECONDS       seconds per wrk run (default 15)   BENCH_CONNECTIONS  wrk -c (default 32)
 #   BENCH_PORT          gunicorn port (default 8765)       ENGINE_REPEAT      engine runs per case (default 200)
 #   PYTHON              interpreter (default .venv/bin/python)
+#   BENCH_GUNICORN_ARGS gunicorn's worker options (default "-w 2": two sync workers, as deployed on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -49,7 +50,7 @@ CSRF="$(j 'd["csrftoken"]')"
 BODY="$(j 'd["post_body"]')"
 
 echo "== starting gunicorn -w 2 on 127.0.0.1:$PORT"
-"$PY" -m gunicorn config.wsgi:application -w 2 -b "127.0.0.1:$PORT" --log-level warning \
+"$PY" -m gunicorn config.wsgi:application ${BENCH_GUNICORN_ARGS:--w 2} -b "127.0.0.1:$PORT" --log-level warning \
   --access-logfile - --access-logformat '%(s)s' > "$WORK/access.log" 2> "$WORK/gunicorn.log" &
 GUNICORN_PID=$!
 for _ in $(seq 1 100); do
