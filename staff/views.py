@@ -19,6 +19,7 @@ from django_ratelimit.core import is_ratelimited
 
 from wizard.flow import ApplyWizard
 from wizard.models import Plan, normalise_code
+from wizard.sheets import page_context, qr_svg
 
 from . import selectors, services
 from .forms import MoveForm, OpenApplicationForm
@@ -111,11 +112,15 @@ def plan_or_404(code):
     return plan
 
 
-def plan_context(plan, open_form=None):
+def plan_context(plan, office, open_form=None):
+    application = Application.objects.filter(plan=plan).first()
     return {
-        "plan": plan, "result": plan.computed,
-        "application": Application.objects.filter(plan=plan).first(),
+        "plan": plan, "result": plan.computed, "application": application,
+        "own_application": application is not None and office is not None and application.office_id == office.pk,
+        "can_recompute": application is None or (office is not None and application.office_id == office.pk),
         "open_form": open_form or OpenApplicationForm(),
+        "stale_reasons": selectors.stale_reasons(plan, office, application),
+        "replaced_by": selectors.replaced_by(plan),
     }
 
 
@@ -132,7 +137,7 @@ class PlanView(DeskAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(plan_context(plan_or_404(self.kwargs["code"])))
+        context.update(plan_context(plan_or_404(self.kwargs["code"]), self.office))
         return context
 
 
@@ -144,7 +149,7 @@ class OpenApplicationView(DeskAccessMixin, View):
             return redirect("staff:plan", code=plan.code)
         form = OpenApplicationForm(request.POST)
         if not form.is_valid():
-            return render(request, "staff/plan.html", {"office": self.office, **plan_context(plan, form)})
+            return render(request, "staff/plan.html", {"office": self.office, **plan_context(plan, self.office, form)})
         try:
             application = services.open_application(
                 plan=plan, office=self.office, user=request.user, **form.cleaned_data)
@@ -153,6 +158,25 @@ class OpenApplicationView(DeskAccessMixin, View):
             return redirect("staff:plan", code=plan.code)
         messages.success(request, _("已受理。"))
         return redirect("staff:application", code=application.plan.code)
+
+
+class RecomputeView(DeskAccessMixin, View):
+    """Make a new plan from a plan's answers for today (in the office's city); an accepted one's case follows it."""
+
+    http_method_names = ["post", "options"]
+
+    def post(self, request, code):
+        plan = plan_or_404(code)
+        try:
+            new = services.recompute_plan(plan=plan, office=self.office, user=request.user)
+        except services.MoveRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("staff:plan", code=plan.code)
+        messages.success(request, _("已按今天重新计算，新查询码 %(new)s；原清单 %(old)s 保留不变。") % {
+            "new": new.display_code, "old": plan.display_code})
+        if Application.objects.filter(plan=new).exists():
+            return redirect("staff:application", code=new.code)
+        return redirect("staff:plan", code=new.code)
 
 
 def application_or_404(code, office):
@@ -175,7 +199,7 @@ class ApplicationView(DeskAccessMixin, TemplateView):
             application=application,
             moves=[(t, selectors.status_of(states[t.target])) for t in moves],
             status=selectors.application_status(application),
-            events=application.events.select_related("actor"),
+            events=application.events.select_related("actor", "replaced_plan"),
             name=selectors.mask_name(application.applicant_name),
             phone=(application.applicant_phone if kwargs.get("full_phone")
                    else selectors.mask_phone(application.applicant_phone)),
@@ -184,6 +208,24 @@ class ApplicationView(DeskAccessMixin, TemplateView):
             kept_unplaced=kwargs.get("kept", ("", ""))[0] not in {t.target for t in moves},
             closing={t.target for t in moves if states[t.target].is_terminal},
             today=timezone.localdate(),
+            stale_reasons=selectors.stale_reasons(application.plan, self.office, application),
+        )
+        return context
+
+
+class ApplicationPrintView(DeskAccessMixin, TemplateView):
+    """The print sheet of a case: the office that accepted it, and the timeline from the day it was accepted."""
+
+    template_name = "plan/print.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = application_or_404(self.kwargs["code"], self.office)
+        context.update(page_context(self.request, application.plan))
+        context.update(
+            result=selectors.plan_as_accepted(application), accepted_on=application.accepted_on,
+            printing_office=application.office, printed_on=timezone.localdate(),
+            qr_svg=qr_svg(context["plan_url"], title=_("扫码打开这份清单")),
         )
         return context
 

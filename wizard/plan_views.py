@@ -1,11 +1,9 @@
 """The plan's pages: checklist and timeline, print view, calendar file, look-up by code."""
 import datetime
-import functools
 import unicodedata
 import zoneinfo
 
 import icalendar
-import segno
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
@@ -27,6 +25,7 @@ from .kept_pages import PAGE_TIMEOUT, fill_live_parts, page_key
 from .models import CODE_ALPHABET, CODE_LENGTH, Plan, normalise_code
 from .navigation import SUMMARY, State, city_step, prune
 from .selectors import application_status_for, may_be_staff, printing_office_for
+from .sheets import page_context, qr_svg
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # Anything much longer than a code with dashes and spaces is not worth normalising.
@@ -69,14 +68,6 @@ class PlanMixin:
 
     def plan_url(self):
         return self.request.build_absolute_uri(self.plan.get_absolute_url())
-
-
-def page_context(request, plan):
-    """Return what a plan's page shows that is the same for everyone, every day."""
-    context = {"plan": plan, "result": plan.computed, "answers": questions.from_json(plan.answers)}
-    if plan.pk is not None:
-        context["plan_url"] = request.build_absolute_uri(plan.get_absolute_url())
-    return context
 
 
 def live_context(request, plan):
@@ -180,20 +171,6 @@ class PlanLookupView(TemplateView):
         if plan is not None:
             return redirect(plan)
         return not_found(request, typed)
-
-
-# --- QR code ------------------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=1024)
-def qr_svg(text, *, title):
-    """Return an inline SVG QR code for ``text``, sized by CSS (no width or height).
-
-    Kept per address: a plan's code never changes, and drawing one costs more than
-    the rest of the print sheet.
-    """
-    svg = segno.make(text, error="m").svg_inline(
-        scale=1, border=2, omitsize=True, dark="#000", light="#fff", title=title, svgclass="qr")
-    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 # --- iCalendar (RFC 5545) ----------------------------------------------------------------
