@@ -69,6 +69,33 @@ def overdue_applications(office, today=None):
     )
 
 
+# The overdue count in every desk page's navigation: one COUNT, kept a minute per office and day, set afresh
+# by the desk and the overdue list (which count anyway) and dropped by every move.
+OVERDUE_COUNT_SECONDS = 60
+
+
+def _overdue_key(office_id, today):
+    return f"staff:overdue-count:{office_id}:{today.isoformat()}"
+
+
+def overdue_count(office, today=None, *, counted=None):
+    """Return how many open applications of an office are overdue (``counted``: a fresh count to keep)."""
+    today = today or timezone.localdate()
+    key = _overdue_key(office.pk, today)
+    count = counted if counted is not None else cache.get(key)
+    if count is None:
+        count = Application.objects.filter(office=office, is_closed=False).filter(overdue_q(today)).count()
+    cache.set(key, count, OVERDUE_COUNT_SECONDS)
+    return count
+
+
+def forget_overdue_count(office_id):
+    """Drop an office's kept overdue count now and after the write that changed it commits."""
+    key = _overdue_key(office_id, timezone.localdate())
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 # The applicant's status is read on every view of a plan page and changes a few times in a case's life:
 # kept in the cache (shared by every instance when REDIS_URL is set), dropped by every write of an
 # application (``forget_status_for_applicant``, after commit) and, as a backstop for a per-process cache

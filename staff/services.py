@@ -128,6 +128,7 @@ def move_application(*, application, target, expected_revision, user, note="", t
             application_id=application.pk, from_state=move.source, to_state=state.code, label=move.label,
             note=note, actor=user)
         selectors.forget_status_for_applicant(application.plan_id)
+        selectors.forget_overdue_count(application.office_id)
     application.refresh_from_db()
     return application
 

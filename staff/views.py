@@ -58,7 +58,7 @@ class DeskAccessMixin:
             logout(request)
             messages.info(request, _("登录已超过一个工作日，请重新登录。"))
             return redirect_to_login(request.get_full_path())
-        self.office = selectors.office_of(request.user)
+        self.office = request.desk_office = selectors.office_of(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -297,6 +297,8 @@ class OverdueView(DeskAccessMixin, TemplateView):
                               context["today"])
             if self.office else [])
         context["overdue_count"] = context["overdue"].paginator.count if self.office else 0
+        if self.office:
+            selectors.overdue_count(self.office, context["today"], counted=context["overdue_count"])
         return context
 
 
