@@ -312,6 +312,7 @@ class WalkInWizard(DeskAccessMixin, ApplyWizard):
     entry_url_name = "staff:walk_in"
     step_url_name = "staff:walk_in_step"
     channel = Plan.Channel.STAFF
+    walk_in = True
 
     def plan_creator(self):
         return self.request.user
@@ -327,5 +328,5 @@ class WalkInWizard(DeskAccessMixin, ApplyWizard):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        context["walk_in"] = True
+        context["walk_in"] = self.walk_in
         return context
