@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -84,6 +85,20 @@ def lookup_rate(group, request):
 def lookup_allowed(request):
     """Count one look-up; return False past the per-minute limit (per user, in the shared cache)."""
     return not is_ratelimited(request, group="staff-lookup", key="user", rate=lookup_rate, increment=True)
+
+
+def refuse_public_lookup(request):
+    """Count a clerk's opening of a plan's public page as a look-up; return the 429 page past the limit.
+
+    The desk's limit would mean little if the applicant's address of the same plan were not counted.
+    """
+    user = request.user
+    if not (user.is_authenticated and user.has_perm(DESK_PERMISSION)) or lookup_allowed(request):
+        return None
+    request.desk_office = selectors.office_of(user)
+    response = too_many(request, request.desk_office)
+    add_never_cache_headers(response)
+    return response
 
 
 class CountedPaginator(Paginator):

@@ -24,7 +24,7 @@ from .flow import ApplyWizard
 from .kept_pages import PAGE_TIMEOUT, fill_live_parts, page_key
 from .models import CODE_ALPHABET, CODE_LENGTH, Plan, normalise_code
 from .navigation import SUMMARY, State, city_step, prune
-from .selectors import application_status_for, may_be_staff, printing_office_for
+from .selectors import application_status_for, may_be_staff, printing_office_for, refused_lookup
 from .sheets import page_context, qr_svg
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -97,6 +97,9 @@ class KeptPlanPage(PlanMixin, TemplateView):
     live_parts = {}  # template of a {% live %} part -> the context value it shows
 
     def dispatch(self, request, *args, code, **kwargs):
+        refused = refused_lookup(request)
+        if refused is not None:
+            return refused
         self.key = page_key(request, self.template_name, code)
         kept = cache.get(self.key) if self.key else None
         if kept is not None:
@@ -167,6 +170,9 @@ class PlanLookupView(TemplateView):
         if not normalise_code(typed[:LONGEST_TYPED_CODE + 1]):
             context = self.get_context_data(error=_("请输入查询码。"), typed=typed[:LONGEST_TYPED_CODE])
             return render(request, self.template_name, context)
+        refused = refused_lookup(request)
+        if refused is not None:
+            return refused
         plan = plan_get(typed)
         if plan is not None:
             return redirect(plan)
