@@ -205,6 +205,17 @@ def application_or_404(code, office):
 class ApplicationView(DeskAccessMixin, TemplateView):
     template_name = "staff/application.html"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # The code of a plan since recomputed (on the applicant's old paper): the case goes on under the new one.
+            plan = Plan.objects.filter(code=normalise_code(kwargs["code"])).first()
+            case = selectors.replaced_by(plan) if plan is not None else None
+            if case is None or self.office is None or case.office_id != self.office.pk:
+                raise
+            return redirect("staff:application", code=case.plan.code)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         application = application_or_404(self.kwargs["code"], self.office)
@@ -240,6 +251,7 @@ class ApplicationPrintView(DeskAccessMixin, TemplateView):
         context.update(
             result=selectors.plan_as_accepted(application), accepted_on=application.accepted_on,
             printing_office=application.office, printed_on=timezone.localdate(),
+            back_url=reverse("staff:application", kwargs={"code": application.plan.code}),
             qr_svg=qr_svg(context["plan_url"], title=_("扫码打开这份清单")),
         )
         return context

@@ -185,6 +185,9 @@ def test_recomputing_a_case_links_the_new_plan_and_records_the_old_one(client, c
     assert f'href="{reverse("staff:plan", kwargs={"code": old.code})}"' in case_page
     assert "这一天已经过去" not in case_page
     assert f'href="{reverse("staff:plan", kwargs={"code": new.code})}"' in old_page and "查看新清单" in old_page
+    with at(LATER):  # the old code, as on the applicant's first paper, leads to the case
+        assert client.get(reverse("staff:application", kwargs={"code": old.code}))["Location"] == \
+            reverse("staff:application", kwargs={"code": new.code})
 
 
 def test_a_case_is_recomputed_once_when_the_button_is_pressed_twice(clerk, office, late_case):

@@ -242,3 +242,25 @@ def test_a_plan_for_another_city_is_recomputed_at_the_counter(open_page, clerk, 
     assert "深圳市南山区异地受理点" in sheet
     assert page.locator(f'time[datetime="{case.card_ready_due.isoformat()}"]').count() >= 1
     save_screenshot(page, "staff-application-print-counter")
+    press(page, page.get_by_role("link", name="返回申请"))
+    page.wait_for_url(re.compile(rf"/staff/applications/{late.code}/$"))
+
+
+def test_a_case_accepted_on_a_plan_for_another_city_is_recomputed(open_page, clerk, stored_plan):
+    elsewhere = stored_plan({**journey_answers(), "residence_region": "440100"})
+    case = services.open_application(plan=elsewhere, office=clerk.staff_membership.office, user=clerk)
+    page = open_page("counter")
+    sign_in(page, "clerk", PASSWORD)
+    page.goto(f"/staff/applications/{elsewhere.code}/")
+    warning = page.get_by_role("region", name="这份清单可能已经不准")
+    expect(warning).to_contain_text("广东省广州市")
+    save_screenshot(page, "staff-application-stale-counter")
+    press(page, warning.get_by_role("button", name="按今天重新计算"))
+    expect(page.get_by_role("status")).to_contain_text("已按今天重新计算")
+    case.refresh_from_db()
+    assert case.plan != elsewhere and case.plan.answers["residence_region"] == "440300"
+    page.wait_for_url(re.compile(rf"/staff/applications/{case.plan.code}/$"))
+    history = page.get_by_role("region", name="办理记录")
+    expect(history.get_by_role("link", name=f"查看原清单 {elsewhere.display_code}")).to_be_visible()
+    assert_fits_width(page)
+    save_screenshot(page, "staff-application-recomputed-counter")
