@@ -58,6 +58,9 @@ class Question:
     cleaner: object = None  # (value, answers, today, regions) -> cleaned value; raises AnswerError
     # A choice offered only where its condition holds (value -> condition); others are always offered.
     choice_relevant_when: dict | None = None
+    # The same question put to a clerk answering for the applicant at the counter (blank: the wording is neutral).
+    clerk_label: str = ""
+    clerk_help_text: str = ""
 
     def __post_init__(self):
         if not self.steps:
@@ -71,6 +74,13 @@ class Question:
     @property
     def fact_type(self):
         return FACT_TYPE[self.kind]
+
+    def label_for(self, walk_in=False):
+        """Return the question as the applicant reads it, or as the clerk reads it at the counter."""
+        return (self.clerk_label or self.label) if walk_in else self.label
+
+    def help_for(self, walk_in=False):
+        return (self.clerk_help_text or self.help_text) if walk_in else self.help_text
 
     def label_of(self, value):
         """Return the label a person sees for a stored value."""
@@ -238,16 +248,21 @@ def clean_needed_by(value, answers, today, regions):
 
 QUESTIONS = (
     Question("reason", QuestionKind.CHOICE, gettext_lazy("您为什么要办身份证？"), choice_set=Reason,
+             clerk_label=gettext_lazy("申请人为什么要办身份证？"),
              fact_label=gettext_lazy("申请原因"), cleaner=_choice(Reason, gettext_lazy("办证原因"))),
     Question("hukou_region", QuestionKind.REGION, gettext_lazy("您的户口在哪里？"),
              gettext_lazy("户口簿上登记的地方（户籍地）。"), steps=("hukou_province", "hukou_prefecture"),
+             clerk_label=gettext_lazy("申请人的户口在哪里？"),
              fact_label=gettext_lazy("户籍地行政区划代码"), cleaner=clean_region),
     Question("residence_region", QuestionKind.REGION, gettext_lazy("您现在住在哪里？"),
              gettext_lazy("您打算在哪个城市办理。"), steps=("residence_province", "residence_prefecture"),
+             clerk_label=gettext_lazy("申请人现在住在哪里？"),
+             clerk_help_text=gettext_lazy("申请人打算在哪个城市办理。"),
              relevant_when=_fact("hukou.not_applicable", "ne", True),
              fact_label=gettext_lazy("居住地行政区划代码"), cleaner=clean_region),
     Question("birth_date", QuestionKind.DATE, gettext_lazy("您的出生日期是？"),
              gettext_lazy("用来判断是否需要监护人陪同，以及新证的有效期。"), relevant_when=ISSUES_CARDS,
+             clerk_label=gettext_lazy("申请人的出生日期是？"),
              fact_label=gettext_lazy("出生日期"), cleaner=clean_birth_date),
     Question("card_expiry_date", QuestionKind.DATE, gettext_lazy("旧身份证的有效期到哪一天？"),
              gettext_lazy("身份证背面“有效期限”的后一个日期。"),
@@ -257,12 +272,15 @@ QUESTIONS = (
              fact_label=gettext_lazy("旧证有效期截止日"), cleaner=clean_card_expiry_date),
     Question("documents", QuestionKind.MULTI, gettext_lazy("您手头有哪些证件？"),
              gettext_lazy("可以多选；都没有也可以继续。"), choice_set=HeldDocument, optional=True,
+             clerk_label=gettext_lazy("申请人手头有哪些证件？"),
              relevant_when=ISSUES_CARDS, fact_label=gettext_lazy("手头的证件"), cleaner=clean_documents,
              # A lost card, or a first card, is no card in hand.
              choice_relevant_when={HeldDocument.OLD_CARD.value: _fact(
                  "reason", "not_in", [Reason.LOST.value, Reason.FIRST_TIME.value])}),
     Question("has_photo_receipt", QuestionKind.YES_NO, gettext_lazy("您已经有照片回执了吗？"),
              gettext_lazy("您所在的地区办证要用数字相片采集回执。"),
+             clerk_label=gettext_lazy("申请人已经有照片回执了吗？"),
+             clerk_help_text=gettext_lazy("申请人所在的地区办证要用数字相片采集回执。"),
              relevant_when=_and(_fact("place.photo_receipt_required", "eq", True)),
              fact_label=gettext_lazy("已有照片回执"), cleaner=clean_yes_no),
     Question("delivery", QuestionKind.CHOICE, gettext_lazy("新证怎么拿？"), choice_set=Delivery,
@@ -270,9 +288,11 @@ QUESTIONS = (
              fact_label=gettext_lazy("领证方式"), cleaner=_choice(Delivery, gettext_lazy("领证方式"))),
     Question("needed_by", QuestionKind.DATE, gettext_lazy("您最晚哪天要用身份证？（可不填）"),
              gettext_lazy("比如要坐飞机、火车的日期。没有就留空。"), optional=True, relevant_when=ISSUES_CARDS,
+             clerk_label=gettext_lazy("申请人最晚哪天要用身份证？（可不填）"),
              fact_label=gettext_lazy("最迟需要证件的日期"), cleaner=clean_needed_by),
     Question("hardship", QuestionKind.YES_NO, gettext_lazy("您家是低保户或特困家庭吗？"),
              gettext_lazy("低保、特困家庭申领和换领免收工本费。"),
+             clerk_label=gettext_lazy("申请人家是低保户或特困家庭吗？"),
              relevant_when=_and(_fact("fee_waiver_possible", "eq", True)),
              fact_label=gettext_lazy("低保或特困家庭"), cleaner=clean_yes_no),
 )

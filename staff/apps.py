@@ -14,8 +14,10 @@ class StaffConfig(AppConfig):
         # may not import the desk, so the desk hands it its readers.
         from .models import Application
         from .selectors import forget_status_for_applicant, office_of, status_for_applicant
+        from .views import refuse_public_lookup
 
-        register_plan_readers(application_status=status_for_applicant, printing_office=office_of)
+        register_plan_readers(application_status=status_for_applicant, printing_office=office_of,
+                              refuse_lookup=refuse_public_lookup)
 
         # A saved application (an acceptance, the admin; the desk's moves write through a queryset and
         # say so themselves) drops the status its plan page keeps.

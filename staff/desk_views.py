@@ -81,6 +81,7 @@ def desk_context(request, office, form, kept=None):
         tab.url = _desk(q=search, status=tab.key, sort=shown_sort)
     query = _query(q=search, status=status, sort=shown_sort)
     page = queue.mark_days_overdue(page_of(request, work.rows, work.count), today)
+    selectors.overdue_count(office, today, counted=work.overdue_count)  # the navigation shows the same
     context.update(
         queue_form=queue_form, status=status, search=search, sort=sort, default_sort=queue.DEFAULT_SORT,
         tabs=work.tabs, overdue_count=work.overdue_count, targets=work.targets, query=query,

@@ -86,6 +86,9 @@ class ApplicationEvent(models.Model):
     to_state = models.CharField(_("新环节"), max_length=64)
     label = models.CharField(_("操作"), max_length=200)
     note = models.TextField(_("备注"), blank=True)
+    replaced_plan = models.ForeignKey(
+        "wizard.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("被替换的清单"), help_text=_("重新计算清单时，原来的那一份（仍保留，可查看）。"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("操作人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)

@@ -1,16 +1,20 @@
 """Reads for the counter's desk."""
+import dataclasses
+import datetime
+
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, Subquery
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from procedures.selectors import compiled
+from procedures.selectors import compiled, live_version, place_code
 from procedures.vocabulary import Actor, Milestone
 from wizard.models import Plan
 
-from .models import Application, StaffMembership
+from .models import Application, ApplicationEvent, StaffMembership
 
 
 def office_of(user):
@@ -63,6 +67,33 @@ def overdue_applications(office, today=None):
         .select_related("plan", "procedure")
         .order_by("first_due", "accepted_on", "pk")
     )
+
+
+# The overdue count in every desk page's navigation: one COUNT, kept a minute per office and day, set afresh
+# by the desk and the overdue list (which count anyway) and dropped by every move.
+OVERDUE_COUNT_SECONDS = 60
+
+
+def _overdue_key(office_id, today):
+    return f"staff:overdue-count:{office_id}:{today.isoformat()}"
+
+
+def overdue_count(office, today=None, *, counted=None):
+    """Return how many open applications of an office are overdue (``counted``: a fresh count to keep)."""
+    today = today or timezone.localdate()
+    key = _overdue_key(office.pk, today)
+    count = counted if counted is not None else cache.get(key)
+    if count is None:
+        count = Application.objects.filter(office=office, is_closed=False).filter(overdue_q(today)).count()
+    cache.set(key, count, OVERDUE_COUNT_SECONDS)
+    return count
+
+
+def forget_overdue_count(office_id):
+    """Drop an office's kept overdue count now and after the write that changed it commits."""
+    key = _overdue_key(office_id, timezone.localdate())
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 # The applicant's status is read on every view of a plan page and changes a few times in a case's life:
@@ -150,3 +181,69 @@ def application_status(application):
     """Return the status of an application's current state (its procedure is compiled once per version)."""
     state = compiled(application.procedure).states_by_code.get(application.state_code)
     return status_of(state) if state is not None else application.state_name
+
+
+# --- plans made on another day, version or city -----------------------------------------------------
+
+def stale_reasons(plan, office, application=None, today=None):
+    """Return why a plan's paper may mislead at this counter today, in plain words (empty: it is current).
+
+    A plan goes stale when a newer version of its procedure is live, when the day it
+    was worked out for (the day to apply) has passed, or when it was worked out for
+    another city than the office's. For an accepted plan the day that counts is the
+    day of acceptance (the case's dates run from it), not today.
+    """
+    today = today or timezone.localdate()
+    result = plan.computed
+    reasons = []
+    live = live_version(plan.procedure_slug, today)
+    if live is not None and live.version > plan.procedure_version:
+        reasons.append(gettext("这份清单按第 %(old)s 版规则计算，现行的是第 %(new)s 版。") % {
+            "old": plan.procedure_version, "new": live.version})
+    day = application.accepted_on if application is not None else today
+    if result.apply_date and result.apply_date < day:
+        reasons.append(gettext("这份清单按 %(day)s 去办理计算，这一天已经过去，上面的日期都偏早。") % {
+            "day": result.apply_date.isoformat()})
+    residence = result.residence_region.code or result.residence_region.resolved
+    if office is not None and residence and place_code(residence) != place_code(office.region.code):
+        reasons.append(gettext("这份清单按居住地“%(city)s”计算，与本受理点所在的“%(office)s”不同。") % {
+            "city": result.residence_region.name, "office": office.region.full_name})
+    return reasons
+
+
+def replaced_by(plan):
+    """Return the application whose plan was recomputed from this one (None: never replaced)."""
+    event = (ApplicationEvent.objects.select_related("application__plan").filter(replaced_plan=plan)
+             .order_by("-pk").first())
+    return event.application if event is not None else None
+
+
+def _moved(day, days):
+    return day + datetime.timedelta(days=days) if day else day
+
+
+def plan_as_accepted(application):
+    """Return the application's plan with its timeline moved to the day it was accepted.
+
+    The case's due dates are the plan's moved by the days between the plan's day to
+    apply and the day of acceptance (``services.open_application``); a sheet printed
+    from the case moves every date of the timeline alike, so paper and case agree.
+    The applicant's own dates (the day ID is needed, the old card's window, the photo
+    receipt's expiry) stay as they are.
+    """
+    result = application.plan.computed
+    if result.apply_date is None:
+        return result
+    days = (application.accepted_on - result.apply_date).days
+    card_ready = dataclasses.replace(result.card_ready, date=_moved(result.card_ready.date, days))
+    return dataclasses.replace(
+        result, apply_date=application.accepted_on, card_ready=card_ready,
+        deadline=dataclasses.replace(result.deadline, date=_moved(result.deadline.date, days)),
+        steps=tuple(dataclasses.replace(step, earliest=_moved(step.earliest, days), latest=_moved(step.latest, days))
+                    for step in result.steps),
+        new_card=dataclasses.replace(result.new_card, expiry=_moved(result.new_card.expiry, days),
+                                     issued_on=_moved(result.new_card.issued_on, days)),
+        urgent_options=tuple(dataclasses.replace(option, ready_by=_moved(option.ready_by, days))
+                             for option in result.urgent_options),
+        needed_before_ready=bool(result.needed_by and card_ready.date and result.needed_by < card_ready.date),
+    )

@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures import engine, questions
-from procedures.selectors import compiled
+from procedures.selectors import compiled, place_code
 from procedures.vocabulary import HANDOVER_MILESTONES, Milestone, TransitionKind
-from wizard.services import RegionLookup
+from wizard.models import Plan
+from wizard.services import RegionLookup, plan_create
 
 from . import selectors
 from .models import Application, ApplicationEvent
@@ -127,6 +128,7 @@ def move_application(*, application, target, expected_revision, user, note="", t
             application_id=application.pk, from_state=move.source, to_state=state.code, label=move.label,
             note=note, actor=user)
         selectors.forget_status_for_applicant(application.plan_id)
+        selectors.forget_overdue_count(application.office_id)
     application.refresh_from_db()
     return application
 
@@ -172,6 +174,63 @@ def record_phone_view(*, application, user):
         application_id=application.pk, from_state=application.state_code, to_state=application.state_code,
         label=_("查看完整电话"), actor=user)
     return application.applicant_phone
+
+
+def answers_for_today(plan, office, today):
+    """Return the plan's answers cleaned again for ``today``, with the office's city as the place of residence.
+
+    The residence answer moves to the office's city only where the wizard asked it (not for a
+    household registered where no card is issued). An optional answer no longer valid today
+    (a day ID was needed that has passed) is dropped; any other problem refuses the recompute.
+    """
+    raw = dict(plan.answers)
+    if office is not None and raw.get("residence_region") and \
+            place_code(raw["residence_region"]) != place_code(office.region.code):
+        raw["residence_region"] = office.region.code
+    regions = RegionLookup(today)
+    answers, problems = questions.clean_answers(raw, today=today, regions=regions)
+    dropped = [key for key, _message in problems if key in raw and questions.BY_KEY[key].optional]
+    if dropped:
+        answers, problems = questions.clean_answers(
+            {key: value for key, value in raw.items() if key not in dropped}, today=today, regions=regions)
+    if problems:
+        raise MoveRefused(_("按今天重新计算时答案需要补充或更正（%(problems)s），请用代办问答重新生成清单。") % {
+            "problems": "；".join(message for _key, message in problems)})
+    return answers
+
+
+def recompute_plan(*, plan, office, user, today=None):
+    """Make a new plan from an old one's answers for today, in the office's city; return it.
+
+    The old plan is kept as it was. When the old plan was accepted (at this office), the case
+    follows the new plan from now on, and its history says which plan it replaced; the case keeps
+    its state machine version and due dates (they run from the day it was accepted).
+    """
+    today = today or timezone.localdate()
+    application = Application.objects.filter(plan=plan).first()
+    if application is None and ApplicationEvent.objects.filter(replaced_plan=plan).exists():
+        raise MoveRefused(_("这份清单已经重新计算过，申请已改按新清单办理。"))
+    if application is not None and (office is None or application.office_id != office.pk):
+        raise MoveRefused(_("这份清单已在其他受理点受理，只能由该受理点重新计算。"))
+    answers = answers_for_today(plan, office, today)
+    with transaction.atomic():
+        new = plan_create(answers=answers, today=today, channel=Plan.Channel.STAFF, created_by=user)
+        if application is None:
+            return new
+        if new.procedure_slug != application.procedure.slug or not new.computed.applies_here:
+            raise MoveRefused(_("按今天重新计算后，结论不再是在本地办理“%(name)s”，不能替换这份申请的清单。") % {
+                "name": plan.computed.procedure_name})
+        if not Application.objects.filter(pk=application.pk, plan=plan).update(plan=new, updated_at=timezone.now()):
+            raise MoveRefused(_("这份申请的清单刚被其他人重新计算过，请刷新后查看。"))
+        ApplicationEvent.objects.create(
+            application_id=application.pk, from_state=application.state_code, to_state=application.state_code,
+            label=_("按今天重新计算清单"), replaced_plan=plan, actor=user,
+            note=_("原清单 %(code)s（第 %(version)s 版规则，按 %(day)s 去办理计算）") % {
+                "code": plan.display_code, "version": plan.procedure_version,
+                "day": plan.computed.apply_date.isoformat() if plan.computed.apply_date else "—"})
+        selectors.forget_status_for_applicant(plan.pk)
+        selectors.forget_status_for_applicant(new.pk)
+    return new
 
 
 def erase_personal_data(*, older_than_days, today=None):

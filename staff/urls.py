@@ -13,8 +13,10 @@ urlpatterns = [
     path("walk-in/", views.WalkInWizard.as_view(), name="walk_in"),
     re_path(r"^walk-in/(?P<step>[a-z_]+)/$", views.WalkInWizard.as_view(), name="walk_in_step"),
     path("plan/<str:code>/", views.PlanView.as_view(), name="plan"),
+    path("plan/<str:code>/recompute/", views.RecomputeView.as_view(), name="recompute"),
     path("plan/<str:code>/open/", views.OpenApplicationView.as_view(), name="open_application"),
     path("applications/<str:code>/", views.ApplicationView.as_view(), name="application"),
+    path("applications/<str:code>/print/", views.ApplicationPrintView.as_view(), name="application_print"),
     path("applications/<str:code>/move/", views.MoveView.as_view(), name="move"),
     path("applications/<str:code>/phone/", views.PhoneView.as_view(), name="phone"),
 ]

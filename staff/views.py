@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -19,6 +20,7 @@ from django_ratelimit.core import is_ratelimited
 
 from wizard.flow import ApplyWizard
 from wizard.models import Plan, normalise_code
+from wizard.sheets import page_context, qr_svg
 
 from . import selectors, services
 from .forms import MoveForm, OpenApplicationForm
@@ -57,7 +59,7 @@ class DeskAccessMixin:
             logout(request)
             messages.info(request, _("登录已超过一个工作日，请重新登录。"))
             return redirect_to_login(request.get_full_path())
-        self.office = selectors.office_of(request.user)
+        self.office = request.desk_office = selectors.office_of(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -83,6 +85,20 @@ def lookup_rate(group, request):
 def lookup_allowed(request):
     """Count one look-up; return False past the per-minute limit (per user, in the shared cache)."""
     return not is_ratelimited(request, group="staff-lookup", key="user", rate=lookup_rate, increment=True)
+
+
+def refuse_public_lookup(request):
+    """Count a clerk's opening of a plan's public page as a look-up; return the 429 page past the limit.
+
+    The desk's limit would mean little if the applicant's address of the same plan were not counted.
+    """
+    user = request.user
+    if not (user.is_authenticated and user.has_perm(DESK_PERMISSION)) or lookup_allowed(request):
+        return None
+    request.desk_office = selectors.office_of(user)
+    response = too_many(request, request.desk_office)
+    add_never_cache_headers(response)
+    return response
 
 
 class CountedPaginator(Paginator):
@@ -111,11 +127,15 @@ def plan_or_404(code):
     return plan
 
 
-def plan_context(plan, open_form=None):
+def plan_context(plan, office, open_form=None):
+    application = Application.objects.filter(plan=plan).first()
     return {
-        "plan": plan, "result": plan.computed,
-        "application": Application.objects.filter(plan=plan).first(),
+        "plan": plan, "result": plan.computed, "application": application,
+        "own_application": application is not None and office is not None and application.office_id == office.pk,
+        "can_recompute": application is None or (office is not None and application.office_id == office.pk),
         "open_form": open_form or OpenApplicationForm(),
+        "stale_reasons": selectors.stale_reasons(plan, office, application),
+        "replaced_by": selectors.replaced_by(plan),
     }
 
 
@@ -132,7 +152,7 @@ class PlanView(DeskAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(plan_context(plan_or_404(self.kwargs["code"])))
+        context.update(plan_context(plan_or_404(self.kwargs["code"]), self.office))
         return context
 
 
@@ -144,7 +164,7 @@ class OpenApplicationView(DeskAccessMixin, View):
             return redirect("staff:plan", code=plan.code)
         form = OpenApplicationForm(request.POST)
         if not form.is_valid():
-            return render(request, "staff/plan.html", {"office": self.office, **plan_context(plan, form)})
+            return render(request, "staff/plan.html", {"office": self.office, **plan_context(plan, self.office, form)})
         try:
             application = services.open_application(
                 plan=plan, office=self.office, user=request.user, **form.cleaned_data)
@@ -153,6 +173,25 @@ class OpenApplicationView(DeskAccessMixin, View):
             return redirect("staff:plan", code=plan.code)
         messages.success(request, _("已受理。"))
         return redirect("staff:application", code=application.plan.code)
+
+
+class RecomputeView(DeskAccessMixin, View):
+    """Make a new plan from a plan's answers for today (in the office's city); an accepted one's case follows it."""
+
+    http_method_names = ["post", "options"]
+
+    def post(self, request, code):
+        plan = plan_or_404(code)
+        try:
+            new = services.recompute_plan(plan=plan, office=self.office, user=request.user)
+        except services.MoveRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("staff:plan", code=plan.code)
+        messages.success(request, _("已按今天重新计算，新查询码 %(new)s；原清单 %(old)s 保留不变。") % {
+            "new": new.display_code, "old": plan.display_code})
+        if Application.objects.filter(plan=new).exists():
+            return redirect("staff:application", code=new.code)
+        return redirect("staff:plan", code=new.code)
 
 
 def application_or_404(code, office):
@@ -166,6 +205,17 @@ def application_or_404(code, office):
 class ApplicationView(DeskAccessMixin, TemplateView):
     template_name = "staff/application.html"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # The code of a plan since recomputed (on the applicant's old paper): the case goes on under the new one.
+            plan = Plan.objects.filter(code=normalise_code(kwargs["code"])).first()
+            case = selectors.replaced_by(plan) if plan is not None else None
+            if case is None or self.office is None or case.office_id != self.office.pk:
+                raise
+            return redirect("staff:application", code=case.plan.code)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         application = application_or_404(self.kwargs["code"], self.office)
@@ -175,7 +225,7 @@ class ApplicationView(DeskAccessMixin, TemplateView):
             application=application,
             moves=[(t, selectors.status_of(states[t.target])) for t in moves],
             status=selectors.application_status(application),
-            events=application.events.select_related("actor"),
+            events=application.events.select_related("actor", "replaced_plan"),
             name=selectors.mask_name(application.applicant_name),
             phone=(application.applicant_phone if kwargs.get("full_phone")
                    else selectors.mask_phone(application.applicant_phone)),
@@ -184,6 +234,25 @@ class ApplicationView(DeskAccessMixin, TemplateView):
             kept_unplaced=kwargs.get("kept", ("", ""))[0] not in {t.target for t in moves},
             closing={t.target for t in moves if states[t.target].is_terminal},
             today=timezone.localdate(),
+            stale_reasons=selectors.stale_reasons(application.plan, self.office, application),
+        )
+        return context
+
+
+class ApplicationPrintView(DeskAccessMixin, TemplateView):
+    """The print sheet of a case: the office that accepted it, and the timeline from the day it was accepted."""
+
+    template_name = "plan/print.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = application_or_404(self.kwargs["code"], self.office)
+        context.update(page_context(self.request, application.plan))
+        context.update(
+            result=selectors.plan_as_accepted(application), accepted_on=application.accepted_on,
+            printing_office=application.office, printed_on=timezone.localdate(),
+            back_url=reverse("staff:application", kwargs={"code": application.plan.code}),
+            qr_svg=qr_svg(context["plan_url"], title=_("扫码打开这份清单")),
         )
         return context
 
@@ -255,6 +324,8 @@ class OverdueView(DeskAccessMixin, TemplateView):
                               context["today"])
             if self.office else [])
         context["overdue_count"] = context["overdue"].paginator.count if self.office else 0
+        if self.office:
+            selectors.overdue_count(self.office, context["today"], counted=context["overdue_count"])
         return context
 
 
@@ -268,6 +339,7 @@ class WalkInWizard(DeskAccessMixin, ApplyWizard):
     entry_url_name = "staff:walk_in"
     step_url_name = "staff:walk_in_step"
     channel = Plan.Channel.STAFF
+    walk_in = True
 
     def plan_creator(self):
         return self.request.user
@@ -283,5 +355,5 @@ class WalkInWizard(DeskAccessMixin, ApplyWizard):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        context["walk_in"] = True
+        context["walk_in"] = self.walk_in
         return context

@@ -46,7 +46,9 @@ STAFF_URLS = [
     pytest.param("staff:lookup", {}, id="lookup"),
     pytest.param("staff:plan", {"code": "PLAN"}, id="plan"),
     pytest.param("staff:open_application", {"code": "PLAN"}, id="open-application"),
+    pytest.param("staff:recompute", {"code": "PLAN"}, id="recompute"),
     pytest.param("staff:application", {"code": "PLAN"}, id="application"),
+    pytest.param("staff:application_print", {"code": "PLAN"}, id="application-print"),
     pytest.param("staff:move", {"code": "PLAN"}, id="move"),
     pytest.param("staff:phone", {"code": "PLAN"}, id="phone"),
     pytest.param("staff:batch_move", {}, id="batch-move"),
@@ -55,7 +57,14 @@ STAFF_URLS = [
 ]
 
 
-POST_ONLY = ("open-application", "move", "phone", "batch-move")
+POST_ONLY = ("open-application", "recompute", "move", "phone", "batch-move")
+
+
+def test_the_list_of_staff_urls_names_every_desk_page():
+    from staff.urls import urlpatterns
+
+    signing_in = {"login", "logout"}  # open to everyone (the sign-in page), or signing out
+    assert {p.name for p in urlpatterns} - signing_in == {p.values[0].removeprefix("staff:") for p in STAFF_URLS}
 
 
 def _url(name, kwargs, plan):

@@ -97,6 +97,24 @@ def test_a_look_up_and_the_plan_page_it_leads_to_count_once(client, clerk, plan,
     assert statuses == [200, 200, 200, 429]
 
 
+def test_a_clerks_look_ups_through_the_applicants_plan_pages_count_too(client, clerk, plan, settings):
+    settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 3
+    client.force_login(clerk)
+    client.get(reverse("staff:desk"))  # the desk marks the browser as a signed-in clerk's
+    public = [reverse(name, kwargs={"code": plan.code}) for name in ("wizard:plan", "wizard:plan_print", "wizard:plan")]
+    assert [client.get(url).status_code for url in public] == [200, 200, 200]
+    refused = client.get(reverse("wizard:plan", kwargs={"code": plan.code}))
+    assert refused.status_code == 429 and "查询太频繁" in refused.content.decode() and _no_store(refused)
+    assert client.get(reverse("wizard:plan_lookup"), {"code": plan.code}).status_code == 429
+    assert client.get(reverse("staff:plan", kwargs={"code": plan.code})).status_code == 429  # one limit for both
+
+
+def test_applicants_reading_their_plan_are_not_counted(client, plan, settings):
+    settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 3
+    url = reverse("wizard:plan", kwargs={"code": plan.code})
+    assert [client.get(url).status_code for _ in range(6)] == [200] * 6
+
+
 def test_each_walk_in_starts_fresh(client, clerk):
     client.force_login(clerk)
     walk_in = Applicant(client, base="/staff/walk-in/")

@@ -65,6 +65,7 @@ class ApplyWizard(View):
     entry_url_name = "wizard:apply"
     step_url_name = "wizard:apply_step"
     channel = Plan.Channel.WEB
+    walk_in = False  # the questions are worded for a clerk answering on the applicant's behalf
 
     @classproperty
     def prefix(cls):
@@ -144,7 +145,7 @@ class ApplyWizard(View):
             if typed_anything(typed):
                 self.state.typed[posted] = typed
                 message += _("您刚填的“%(question)s”已保留，答到这一题时会自动填好。") % {
-                    "question": QUESTION_OF_STEP[posted].label}
+                    "question": QUESTION_OF_STEP[posted].label_for(self.walk_in)}
         self.save()
         return self.go(FIRST_STEP, message=message, level=messages.WARNING)
 
@@ -171,7 +172,8 @@ class ApplyWizard(View):
         keys = questions.KEYS
         before = {k: v for k, v in self.state.values().items() if keys.index(k) < keys.index(key)}
         return form_class(step)(step=step, answers=before, today=self.today, regions=self.regions,
-                                places=self.places, province=self.state.provinces.get(key), **kwargs)
+                                places=self.places, province=self.state.provinces.get(key), walk_in=self.walk_in,
+                                **kwargs)
 
     def shown_form(self, step, position):
         """Return a page's form showing what was typed or stored there; a stored answer gone wrong, with its error."""
@@ -249,7 +251,7 @@ class ApplyWizard(View):
             if key in answers:
                 question = questions.BY_KEY[key]
                 url = self.step_url(question.steps[0]) + "?change=1"
-                rows.append((question.label, shown_answer(question, answers[key], self.regions), url))
+                rows.append((question.label_for(self.walk_in), shown_answer(question, answers[key], self.regions), url))
         return rows
 
     # --- POST --------------------------------------------------------------------------

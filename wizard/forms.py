@@ -37,7 +37,8 @@ class StepForm(forms.Form):
     use_required_attribute = False  # the server's messages are clearer than the browser's
 
     def __init__(self, *args, step, answers=None, today=None, regions=None, places=None, province=None,
-                 **kwargs):
+                 walk_in=False, **kwargs):
+        self.walk_in = walk_in  # worded for the clerk at the counter (the fields take the legend)
         kwargs.setdefault("prefix", step)
         super().__init__(*args, **kwargs)
         self.step = step
@@ -66,11 +67,11 @@ class StepForm(forms.Form):
 
     @property
     def legend(self):
-        return self.question.label
+        return self.question.label_for(self.walk_in)
 
     @property
     def hint(self):
-        return self.question.help_text
+        return self.question.help_for(self.walk_in)
 
     @property
     def hint_id(self):

@@ -1,11 +1,9 @@
 """The plan's pages: checklist and timeline, print view, calendar file, look-up by code."""
 import datetime
-import functools
 import unicodedata
 import zoneinfo
 
 import icalendar
-import segno
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
@@ -26,7 +24,8 @@ from .flow import ApplyWizard
 from .kept_pages import PAGE_TIMEOUT, fill_live_parts, page_key
 from .models import CODE_ALPHABET, CODE_LENGTH, Plan, normalise_code
 from .navigation import SUMMARY, State, city_step, prune
-from .selectors import application_status_for, may_be_staff, printing_office_for
+from .selectors import application_status_for, may_be_staff, printing_office_for, refused_lookup
+from .sheets import page_context, qr_svg
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # Anything much longer than a code with dashes and spaces is not worth normalising.
@@ -71,14 +70,6 @@ class PlanMixin:
         return self.request.build_absolute_uri(self.plan.get_absolute_url())
 
 
-def page_context(request, plan):
-    """Return what a plan's page shows that is the same for everyone, every day."""
-    context = {"plan": plan, "result": plan.computed, "answers": questions.from_json(plan.answers)}
-    if plan.pk is not None:
-        context["plan_url"] = request.build_absolute_uri(plan.get_absolute_url())
-    return context
-
-
 def live_context(request, plan):
     """Return what a plan's page shows that changes or depends on who looks: the application, staff links."""
     context = {"plan": plan}
@@ -106,6 +97,9 @@ class KeptPlanPage(PlanMixin, TemplateView):
     live_parts = {}  # template of a {% live %} part -> the context value it shows
 
     def dispatch(self, request, *args, code, **kwargs):
+        refused = refused_lookup(request)
+        if refused is not None:
+            return refused
         self.key = page_key(request, self.template_name, code)
         kept = cache.get(self.key) if self.key else None
         if kept is not None:
@@ -176,24 +170,13 @@ class PlanLookupView(TemplateView):
         if not normalise_code(typed[:LONGEST_TYPED_CODE + 1]):
             context = self.get_context_data(error=_("请输入查询码。"), typed=typed[:LONGEST_TYPED_CODE])
             return render(request, self.template_name, context)
+        refused = refused_lookup(request)
+        if refused is not None:
+            return refused
         plan = plan_get(typed)
         if plan is not None:
             return redirect(plan)
         return not_found(request, typed)
-
-
-# --- QR code ------------------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=1024)
-def qr_svg(text, *, title):
-    """Return an inline SVG QR code for ``text``, sized by CSS (no width or height).
-
-    Kept per address: a plan's code never changes, and drawing one costs more than
-    the rest of the print sheet.
-    """
-    svg = segno.make(text, error="m").svg_inline(
-        scale=1, border=2, omitsize=True, dark="#000", light="#fff", title=title, svgclass="qr")
-    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 # --- iCalendar (RFC 5545) ----------------------------------------------------------------

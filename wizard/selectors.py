@@ -17,9 +17,26 @@ def may_be_staff(request):
     return STAFF_HINT_COOKIE in request.COOKIES
 
 
-def register_plan_readers(*, application_status, printing_office):
-    """Set the callables that answer for a plan's application and for a user's office."""
-    _readers.update(application_status=application_status, printing_office=printing_office)
+def register_plan_readers(*, application_status, printing_office, refuse_lookup=None):
+    """Set the callables that answer for a plan's application and for a user's office.
+
+    ``refuse_lookup(request)`` counts a signed-in clerk's opening of a plan's page against the
+    desk's look-up limit and returns the page to answer with once past it (else None).
+    """
+    _readers.update(application_status=application_status, printing_office=printing_office,
+                    refuse_lookup=refuse_lookup)
+
+
+def refused_lookup(request):
+    """Return the answer to a clerk past the look-up limit opening a plan's page, or None to go on.
+
+    Only a browser the desk marked as a signed-in clerk's is counted: an applicant's request
+    reads nothing more (the desk's limit would otherwise be one address away from the desk's pages).
+    """
+    reader = _readers.get("refuse_lookup")
+    if reader is None or not may_be_staff(request):
+        return None
+    return reader(request)
 
 
 def application_status_for(plan):

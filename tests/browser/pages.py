@@ -138,22 +138,22 @@ def answer_up_to_birth_date(page, shots=False):
     expect_question(page, "您的出生日期是？")
 
 
-def answer_from_birth_date(page, shots=False):
-    """Answer the birth date and every question after it, up to the summary."""
+def answer_from_birth_date(page, shots=False, who="您"):
+    """Answer the birth date and every question after it, up to the summary (``who``: 申请人 at the counter)."""
     if shots:
         save_screenshot(page, f"question-date-{page.device}")
-    answer_date(page, "您的出生日期是？", BIRTH_DATE)
+    answer_date(page, f"{who}的出生日期是？", BIRTH_DATE)
     answer_date(page, "旧身份证的有效期到哪一天？", today() + EXPIRY_IN)
-    expect_question(page, "您手头有哪些证件？")
+    expect_question(page, f"{who}手头有哪些证件？")
     for document in ("原来的身份证", "户口簿"):
         tick(page, document)
     if shots:
         save_screenshot(page, f"question-documents-{page.device}")
     go_on(page)
-    choose(page, "您已经有照片回执了吗？", "否")
-    answer_date(page, "您最晚哪天要用身份证？（可不填）", None)
-    choose(page, "您家是低保户或特困家庭吗？", "否")
-    expect_question(page, "请核对您的回答")
+    choose(page, f"{who}已经有照片回执了吗？", "否")
+    answer_date(page, f"{who}最晚哪天要用身份证？（可不填）", None)
+    choose(page, f"{who}家是低保户或特困家庭吗？", "否")
+    expect_question(page, f"请核对{who}的回答")
 
 
 def summary_answers(page):

@@ -138,14 +138,17 @@ def counter(db):
     return office, clerk
 
 
-def check_first_questions(run, prefix=""):
-    """Answer from the reason to the birth date, checking each kind of question page on the way."""
+def check_first_questions(run, prefix="", who="您"):
+    """Answer from the reason to the birth date, checking each kind of question page on the way.
+
+    ``who``: whom the questions are about (您, or 申请人 at the counter).
+    """
     page = run.page
-    expect_question(page, "您为什么要办身份证？")
+    expect_question(page, f"{who}为什么要办身份证？")
     run.check(f"{prefix}radio-step")
     tick(page, "证件快到期了")
     go_on(page)
-    expect_question(page, "您的户口在哪里？")
+    expect_question(page, f"{who}的户口在哪里？")
     run.check(f"{prefix}region-province-step")
     page.get_by_label("省、自治区、直辖市").select_option(label="河南省")
     go_on(page)
@@ -153,8 +156,8 @@ def check_first_questions(run, prefix=""):
     run.check(f"{prefix}region-city-step-with-filter")
     page.get_by_label("河南省的哪个城市（地区、州、盟）？").select_option(label="郑州市")
     go_on(page)
-    pick_place(page, "您现在住在哪里？", "广东省", "深圳市")
-    expect_question(page, "您的出生日期是？")
+    pick_place(page, f"{who}现在住在哪里？", "广东省", "深圳市")
+    expect_question(page, f"{who}的出生日期是？")
     go_on(page)  # no date typed: the page explains what is missing
     expect(page.get_by_role("alert")).to_be_visible()
     run.check(f"{prefix}date-step-with-error")
@@ -267,6 +270,9 @@ def test_staff_pages(audit, stored_plan, counter, device):
     expect(page.get_by_role("status")).to_contain_text("未更新")
     run.check("staff-batch-with-a-refusal")
 
+    elsewhere = stored_plan({**journey_answers(), "residence_region": "440100"})
+    run.goto(f"/staff/plan/{elsewhere.code}/", "staff-plan-stale")
+    run.goto(f"/staff/applications/{accepted.code}/print/", "staff-application-print")
     run.goto(f"/staff/plan/{waiting.code}/", "staff-plan")
     run.goto(f"/staff/plan/{accepted.code}/", "staff-plan-accepted")
     run.goto(f"/staff/applications/{accepted.code}/", "staff-application")
@@ -294,26 +300,26 @@ def test_walk_in_wizard_pages(audit, counter, device):
     sign_in(page, "clerk", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("受理点工作台")
     press(page, page.get_by_role("link", name="开始问答（代办）"))
-    expect_question(page, "您为什么要办身份证？")
+    expect_question(page, "申请人为什么要办身份证？")
     expect(page.get_by_text("代办模式")).to_be_visible()
     assert "/staff/walk-in/" in page.url
-    check_first_questions(run, "walk-in-")
-    answer_date(page, "您的出生日期是？", datetime.date(1990, 5, 20))
+    check_first_questions(run, "walk-in-", who="申请人")
+    answer_date(page, "申请人的出生日期是？", datetime.date(1990, 5, 20))
     answer_date(page, "旧身份证的有效期到哪一天？", today() + datetime.timedelta(days=60))
-    expect_question(page, "您手头有哪些证件？")
+    expect_question(page, "申请人手头有哪些证件？")
     run.check("walk-in-documents-step")
     tick(page, "原来的身份证")
     go_on(page)
-    expect_question(page, "您已经有照片回执了吗？")
+    expect_question(page, "申请人已经有照片回执了吗？")
     run.check("walk-in-yes-no-step")
-    choose(page, "您已经有照片回执了吗？", "否")
-    expect_question(page, "您最晚哪天要用身份证？（可不填）")
+    choose(page, "申请人已经有照片回执了吗？", "否")
+    expect_question(page, "申请人最晚哪天要用身份证？（可不填）")
     run.check("walk-in-optional-date-step")
-    answer_date(page, "您最晚哪天要用身份证？（可不填）", None)
-    choose(page, "您家是低保户或特困家庭吗？", "否")
-    expect_question(page, "请核对您的回答")
+    answer_date(page, "申请人最晚哪天要用身份证？（可不填）", None)
+    choose(page, "申请人家是低保户或特困家庭吗？", "否")
+    expect_question(page, "请核对申请人的回答")
     run.check("walk-in-summary")
-    press(page, page.get_by_role("button", name="生成我的办事清单"))
+    press(page, page.get_by_role("button", name="生成申请人的办事清单"))
     page.wait_for_url(re.compile(r"/staff/plan/[2-9A-Z]{15}/$"))
     run.check("staff-plan-from-walk-in")
     run.assert_clean()

@@ -107,19 +107,20 @@ def test_staff_desk_keeps_the_policy(open_page):
     code = page.url.rstrip("/").rsplit("/", 1)[-1]
     services.open_application(plan=Plan.objects.get(code=code), office=office, user=user)
     for path in (f"/staff/plan/{code}/", f"/staff/applications/{code}/", "/staff/overdue/",
-                 f"/staff/lookup/?code={code}", "/staff/lookup/?code=nonsense", f"/plan/{code}/print/"):
+                 f"/staff/lookup/?code={code}", "/staff/lookup/?code=nonsense", f"/plan/{code}/print/",
+                 f"/staff/applications/{code}/print/"):
         visit(page, path)
 
 
 def answer_up_to_walk_in_plan(page):
     """Answer the walk-in wizard from its first question to the staff plan page."""
-    choose(page, "您为什么要办身份证？", "证件快到期了")
-    pick_place(page, "您的户口在哪里？", "河南省", "郑州市")
-    pick_place(page, "您现在住在哪里？", "广东省", "深圳市")
-    expect_question(page, "您的出生日期是？")
-    answer_from_birth_date(page)
+    choose(page, "申请人为什么要办身份证？", "证件快到期了")
+    pick_place(page, "申请人的户口在哪里？", "河南省", "郑州市")
+    pick_place(page, "申请人现在住在哪里？", "广东省", "深圳市")
+    expect_question(page, "申请人的出生日期是？")
+    answer_from_birth_date(page, who="申请人")
     assert_no_violations(page)
-    press(page, page.get_by_role("button", name="生成我的办事清单"))
+    press(page, page.get_by_role("button", name="生成申请人的办事清单"))
     page.wait_for_url("**/staff/plan/*/")
     assert_no_violations(page)
 

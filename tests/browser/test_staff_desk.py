@@ -54,11 +54,11 @@ def test_a_counter_clerks_morning(open_page, clerk, device):
     # A walk-in applicant: the same questions, answered at the counter.
     press(page, page.get_by_role("link", name="开始问答（代办）"))
     expect(page.get_by_text("代办模式")).to_be_visible()
-    choose(page, "您为什么要办身份证？", "证件快到期了")
-    pick_place(page, "您的户口在哪里？", "河南省", "郑州市")
-    pick_place(page, "您现在住在哪里？", "广东省", "深圳市")
-    expect_question(page, "您的出生日期是？")
-    answer_from_birth_date(page)
+    choose(page, "申请人为什么要办身份证？", "证件快到期了")
+    pick_place(page, "申请人的户口在哪里？", "河南省", "郑州市")
+    pick_place(page, "申请人现在住在哪里？", "广东省", "深圳市")
+    expect_question(page, "申请人的出生日期是？")
+    answer_from_birth_date(page, who="申请人")
     press(page, page.get_by_role("button", name=re.compile("生成")))
     page.wait_for_url(re.compile(r"/staff/plan/[2-9A-Z]{15}/$"))
     plan = Plan.objects.get()
@@ -199,3 +199,68 @@ def test_a_clerks_morning_at_the_work_queue(open_page, clerk, queue_of_30, tmp_p
     press(page, page.get_by_role("link", name="不改，返回工作台"))
     expect(tabs.get_by_role("link", name=re.compile("^已受理"))).to_have_attribute("aria-current", "page")
     assert not Application.objects.filter(is_closed=True).exists()
+
+
+# --- trustworthy paper, on the counter's PC ---------------------------------------------------------
+
+def test_a_plan_for_another_city_is_recomputed_at_the_counter(open_page, clerk, stored_plan):
+    """The desk has the look-up field in focus; a plan made for Guangzhou says so, and one press recomputes it."""
+    elsewhere = stored_plan({**journey_answers(), "residence_region": "440100"})
+    late = stored_plan(journey_answers())
+    office = clerk.staff_membership.office
+    services.open_application(plan=late, office=office, user=clerk, today=today() - datetime.timedelta(days=90))
+    page = open_page("counter")
+    sign_in(page, "clerk", PASSWORD)
+    expect(page.get_by_label("按查询码查找清单")).to_be_focused()
+    nav = page.get_by_role("navigation", name="工作台导航")
+    expect(nav.get_by_role("link", name="超期申请 1")).to_be_visible()
+
+    page.get_by_label("按查询码查找清单").fill(elsewhere.display_code)
+    press(page, page.get_by_role("button", name="查找"))
+    warning = page.get_by_role("region", name="这份清单可能已经不准")
+    expect(warning).to_contain_text("与本受理点所在的“广东省深圳市”不同")
+    expect(nav.get_by_role("link", name="超期申请 1")).to_be_visible()  # on every desk page
+    button = warning.get_by_role("button", name="按今天重新计算")
+    box = button.bounding_box()
+    assert box["y"] + box["height"] <= 768, box  # in sight without scrolling on the counter's screen
+    assert_fits_width(page)
+    save_screenshot(page, "staff-plan-stale-counter")
+    press(page, button)
+    expect(page.get_by_role("status")).to_contain_text("已按今天重新计算")
+    new = Plan.objects.exclude(pk__in=[elsewhere.pk, late.pk]).get()
+    assert new.answers["residence_region"] == "440300" and Plan.objects.filter(pk=elsewhere.pk).exists()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(new.display_code)
+    expect(page.get_by_role("region", name="这份清单可能已经不准")).to_have_count(0)
+    expect(page.get_by_role("link", name="返回工作台")).to_be_visible()
+
+    # The overdue case prints on its own office's sheet, with the dates the case page shows.
+    case = Application.objects.get(plan=late)
+    page.goto(f"/staff/applications/{late.code}/")
+    press(page, page.get_by_role("link", name="打印清单"))
+    page.wait_for_url(re.compile(r"/staff/applications/[2-9A-Z]{15}/print/$"))
+    sheet = page.locator("main").inner_text()
+    assert "深圳市南山区异地受理点" in sheet
+    assert page.locator(f'time[datetime="{case.card_ready_due.isoformat()}"]').count() >= 1
+    save_screenshot(page, "staff-application-print-counter")
+    press(page, page.get_by_role("link", name="返回申请"))
+    page.wait_for_url(re.compile(rf"/staff/applications/{late.code}/$"))
+
+
+def test_a_case_accepted_on_a_plan_for_another_city_is_recomputed(open_page, clerk, stored_plan):
+    elsewhere = stored_plan({**journey_answers(), "residence_region": "440100"})
+    case = services.open_application(plan=elsewhere, office=clerk.staff_membership.office, user=clerk)
+    page = open_page("counter")
+    sign_in(page, "clerk", PASSWORD)
+    page.goto(f"/staff/applications/{elsewhere.code}/")
+    warning = page.get_by_role("region", name="这份清单可能已经不准")
+    expect(warning).to_contain_text("广东省广州市")
+    save_screenshot(page, "staff-application-stale-counter")
+    press(page, warning.get_by_role("button", name="按今天重新计算"))
+    expect(page.get_by_role("status")).to_contain_text("已按今天重新计算")
+    case.refresh_from_db()
+    assert case.plan != elsewhere and case.plan.answers["residence_region"] == "440300"
+    page.wait_for_url(re.compile(rf"/staff/applications/{case.plan.code}/$"))
+    history = page.get_by_role("region", name="办理记录")
+    expect(history.get_by_role("link", name=f"查看原清单 {elsewhere.display_code}")).to_be_visible()
+    assert_fits_width(page)
+    save_screenshot(page, "staff-application-recomputed-counter")
