@@ -147,6 +147,7 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
         else:
             obj.status = Procedure.Status.DRAFT
             obj.created_by = request.user
+            obj.version = services.next_version(obj.slug)  # a slug whose drafts were all deleted goes on counting
         super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import exchange
-from .models import Procedure, State
+from .models import Procedure, State, VersionCounter
 from .parts import EXPORT_KEYS, PARTS
 from .signals import bump_stamp
 from .validation import check_procedure
@@ -56,8 +56,20 @@ def open_draft(slug):
     return Procedure.objects.filter(slug=slug, status=Procedure.Status.DRAFT).first()
 
 
-def _next_version(slug):
-    return (Procedure.objects.filter(slug=slug).aggregate(top=Max("version"))["top"] or 0) + 1
+def next_version(slug):
+    """Hand out the next version number of a slug: never one used before, even by a deleted draft.
+
+    The counter row is locked until the transaction ends, so two drafts of a slug
+    created at once get different numbers; rows made without it (fixtures) still count.
+    """
+    counter, _created = VersionCounter.objects.select_for_update().get_or_create(
+        slug=slug, defaults={"last_version": 1})
+    top = Procedure.objects.filter(slug=slug).aggregate(top=Max("version"))["top"] or 0
+    if _created and top == 0:
+        return 1
+    counter.last_version = max(counter.last_version, top) + 1
+    counter.save(update_fields=["last_version"])
+    return counter.last_version
 
 
 def _create_parts(procedure, data, *, subprocedures=None):
@@ -196,7 +208,7 @@ def draft_create(*, source, user=None):
     fields = {name: getattr(source, name) for name in exchange.content_fields(Procedure)}
     fields["effective_from"] = None
     draft = Procedure.objects.create(
-        **fields, version=_next_version(source.slug), status=Procedure.Status.DRAFT, created_by=user,
+        **fields, version=next_version(source.slug), status=Procedure.Status.DRAFT, created_by=user,
         based_on=source)
     subprocedures = {state.subprocedure.slug: state.subprocedure
                      for state in source.state_set.select_related("subprocedure") if state.subprocedure_id}
@@ -347,7 +359,7 @@ def procedures_import(*, document, user=None, today=None):
             continue
         fields = {name: item[name] for name in exchange.content_fields(Procedure) if name in item}
         fields["effective_from"] = None
-        draft = Procedure(**fields, version=_next_version(slug), status=Procedure.Status.DRAFT, created_by=user)
+        draft = Procedure(**fields, version=next_version(slug), status=Procedure.Status.DRAFT, created_by=user)
         row_problems = _validate(draft, slug)
         if row_problems:
             problems.extend(row_problems)
