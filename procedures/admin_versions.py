@@ -172,6 +172,7 @@ class VersionAdminMixin:
             form=form, errors=[r for r in rows if r["level"] == "error"],
             warnings=[r for r in rows if r["level"] == "warning"], live=live, replaced=list(replaced),
             diff=diff_versions(live, procedure) if live else None,
+            preview_on=effective_from if effective_from > today else None,
         ))
 
     def new_draft_view(self, request, pk):

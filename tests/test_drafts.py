@@ -162,3 +162,88 @@ def test_a_refused_import_links_to_no_row(admin_client, db):
     assert response.status_code == 200 and "<code>procedures.E003</code>" in html
     assert "查看这一条" not in html
     assert services.open_draft("cross-region-renewal") is None
+
+
+# --- preview as of a date ------------------------------------------------------------------------
+
+def start_preview(client, procedure, on=None):
+    url = reverse("admin:procedures_procedure_start_preview", args=[procedure.pk])
+    return client.get(url, {"on": on} if on is not None else {})
+
+
+def preview_plan(client, procedure, on=None):
+    """Start a preview (as of ``on``), answer every question and return the plan page's HTML."""
+    from .test_admin_versions import PREVIEW
+    from .test_wizard import Applicant, expiring_to_shenzhen
+
+    response = start_preview(client, procedure, on)
+    assert response.status_code == 302 and response.url.startswith(PREVIEW), response.url
+    applicant = Applicant(client, base=PREVIEW)
+    for step, value in expiring_to_shenzhen():
+        assert applicant.answer(step, value).status_code == 302, step
+    response = applicant.post("summary")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def fee_next_month(db):
+    """A draft whose renewal fee becomes 25 yuan in 31 days (20 until then); return (draft, that day)."""
+    day = timezone.localdate() + datetime.timedelta(days=31)
+    draft = services.draft_create(source=selectors.live_version("cross-region-renewal"))
+    renewal = Fee.objects.get(procedure=draft, code="renewal")
+    Fee.objects.create(procedure=draft, code="renewal_raised", label=renewal.label, amount_yuan=25,
+                       valid_from=day, priority=renewal.priority - 1, condition=renewal.condition)
+    return draft, day
+
+
+def test_a_preview_as_of_next_month_shows_the_fee_of_next_month(admin_client, fee_next_month):
+    draft, day = fee_next_month
+
+    today = preview_plan(admin_client, draft)
+    later = preview_plan(admin_client, draft, on=day.isoformat())
+
+    assert '<strong id="preview-fee">20 元</strong>' in today and 'id="preview-day"' not in today
+    assert '<strong id="preview-fee">25 元</strong>' in later
+    assert f"按 {day.isoformat()} 这一天预览" in later
+    assert Procedure.objects.get(pk=draft.pk).is_draft
+
+
+def test_a_published_version_is_previewed_as_of_a_date_too(admin_client, db):
+    live = selectors.live_version("cross-region-renewal")
+    day = timezone.localdate() + datetime.timedelta(days=10)
+    html = preview_plan(admin_client, live, on=day.isoformat())
+    assert f"按 {live} 计算" in html and "按草稿" not in html
+    assert f"按 {day.isoformat()} 这一天预览" in html
+
+
+@pytest.mark.parametrize(("typed", "words"), [
+    pytest.param("2027-13-01", "日期应写成 YYYY-MM-DD", id="no-such-month"),
+    pytest.param("明天", "日期应写成 YYYY-MM-DD", id="words"),
+    pytest.param("99999-01-01", "日期应写成 YYYY-MM-DD", id="five-digit-year"),
+    pytest.param("2027/01/01", "日期应写成 YYYY-MM-DD", id="slashes"),
+    pytest.param("1999-01-01", "预览日期须在", id="too-early"),
+    pytest.param("2099-01-01", "预览日期须在", id="too-late"),
+])
+def test_a_bad_preview_date_is_refused_with_a_message(admin_client, db, typed, words):
+    live = selectors.live_version("cross-region-renewal")
+    response = start_preview(admin_client, live, typed)
+    assert response.status_code == 302
+    assert response.url == reverse("admin:procedures_procedure_change", args=[live.pk])
+    page = admin_client.get(response.url).content.decode()
+    assert "没有开始预览" in page and words in page
+    assert "procedures_preview_draft" not in admin_client.session
+
+
+def test_version_pages_offer_a_dated_preview(admin_client, fee_next_month):
+    draft, day = fee_next_month
+    change = admin_client.get(reverse("admin:procedures_procedure_change", args=[draft.pk])).content.decode()
+    assert 'id="preview-day-form"' in change and '<label for="preview-day">按这一天预览</label>' in change
+    assert 'form="preview-day-form"' in change
+    publish = reverse("admin:procedures_procedure_publish", args=[draft.pk])
+    page = admin_client.post(publish, {"effective_from": "not a date"}).content.decode()
+    assert 'id="preview-on-effective-date"' not in page  # no date chosen: no dated preview offered
+    draft.effective_from = day
+    draft.save()
+    page = admin_client.get(publish).content.decode()
+    assert f'?on={day.isoformat()}" id="preview-on-effective-date">按生效日期 {day.isoformat()} 预览' in page
