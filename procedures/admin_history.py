@@ -6,6 +6,7 @@ the history and invalidates the cached regions (``signals``) exactly as a save d
 """
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -45,7 +46,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context=extra_context)
 
     def history_view_title(self, request, obj):
-        return _("%(object)s 的修改历史") % {"object": obj}
+        return _("修改历史：%(object)s") % {"object": obj}
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """Give each listed record the changes it made, by field label and in words."""
@@ -75,6 +76,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
             **(extra_context or {}),
         }
         return super().history_form_view(request, str(pk), str(history_id), extra_context=context)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        if getattr(request, "history_record", None) is not None and isinstance(
+                getattr(widget, "widget", widget), AutocompleteSelect):
+            # The widget renders only the chosen option, and a required select may not start with a real
+            # choice (invalid HTML): drop the attribute, the form still requires a value.
+            widget.use_required_attribute = lambda initial: False
+        return field
 
     def history_form_view_title(self, request, obj):
         return _("%(object)s：%(when)s 的版本") % {"object": obj, "when": when(request.history_record)}
