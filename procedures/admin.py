@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
 from .admin_forms import GROUP_LABELS, OPERATOR_LABELS, SOURCED_FIELDS, ProcedureForm
+from .admin_history import HistoryAdmin
 from .admin_inlines import (
     ContentFormMixin,
     FeeInline,
@@ -147,6 +148,7 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
         else:
             obj.status = Procedure.Status.DRAFT
             obj.created_by = request.user
+            obj.version = services.next_version(obj.slug)  # a slug whose drafts were all deleted goes on counting
         super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -197,7 +199,7 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(ContentFormMixin, admin.ModelAdmin):
+class RegionAdmin(ContentFormMixin, HistoryAdmin):
     list_display = ["code", "name", "level", "parent", *SOURCED_COLUMNS]
     list_filter = ["level", "confidence"]
     list_select_related = ["parent"]
@@ -217,7 +219,7 @@ class RegionAdmin(ContentFormMixin, admin.ModelAdmin):
 
 
 @admin.register(RegionRule)
-class RegionRuleAdmin(ContentFormMixin, admin.ModelAdmin):
+class RegionRuleAdmin(ContentFormMixin, HistoryAdmin):
     list_display = ["region", "topic", "applies", "days", "unit", *SOURCED_COLUMNS]
     list_filter = ["topic", "confidence", "applies"]
     list_select_related = ["region__parent"]
@@ -227,7 +229,7 @@ class RegionRuleAdmin(ContentFormMixin, admin.ModelAdmin):
 
 
 @admin.register(ServicePoint)
-class ServicePointAdmin(ContentFormMixin, admin.ModelAdmin):
+class ServicePointAdmin(ContentFormMixin, HistoryAdmin):
     """The office directory: only what a source says; a blank field is shown to applicants as not known."""
 
     list_display = ["name", "region", "kind", "weekend", *SOURCED_COLUMNS]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import exchange, selectors, services
+from . import exchange, imports, selectors, services
 from .diagram import render_svg
 from .diff import diff_versions
 from .engine import EngineError
@@ -37,7 +37,6 @@ class PublishForm(forms.Form):
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["effective_from"].initial = today
 
     def clean_effective_from(self):
         value = self.cleaned_data["effective_from"]
@@ -96,10 +95,11 @@ def diff_pair(old, new):
     return before, after, ""
 
 
-def problem_rows(found):
+def problem_rows(found, *, links=True):
+    """Return check messages as rows to show; ``links=False`` for rows that were rolled back."""
     return [
         {"level": "error" if message.is_serious() else "warning", "id": message.id, "msg": message.msg,
-         "hint": getattr(message, "hint", "") or "", "url": problem_link(message)}
+         "hint": getattr(message, "hint", "") or "", "url": problem_link(message) if links else ""}
         for message in found
     ]
 
@@ -138,8 +138,9 @@ class VersionAdminMixin:
             messages.error(request, _("%(procedure)s 不是草稿，不能发布。") % {"procedure": procedure})
             return redirect(change_url)
         today = timezone.localdate()
-        form = PublishForm(request.POST or None, today=today)
-        effective_from = today
+        # An imported draft proposes the file's effective date; a past one cannot be chosen any more.
+        effective_from = max(procedure.effective_from or today, today)
+        form = PublishForm(request.POST or None, today=today, initial={"effective_from": effective_from})
         if form.is_bound and form.is_valid():
             effective_from = form.cleaned_data["effective_from"]
             try:
@@ -171,6 +172,7 @@ class VersionAdminMixin:
             form=form, errors=[r for r in rows if r["level"] == "error"],
             warnings=[r for r in rows if r["level"] == "warning"], live=live, replaced=list(replaced),
             diff=diff_versions(live, procedure) if live else None,
+            preview_on=effective_from if effective_from > today else None,
         ))
 
     def new_draft_view(self, request, pk):
@@ -277,17 +279,19 @@ class VersionAdminMixin:
                 problems = [checks.Error(_("文件不是有效的 JSON：%(error)s") % {"error": error}, id="procedures.E100")]
             else:
                 try:
-                    published = services.procedures_import(document=document, user=request.user)
-                except services.ImportRefused as refusal:
+                    drafts = imports.procedures_import(document=document, user=request.user)
+                except imports.ImportRefused as refusal:
                     problems = refusal.problems
                 else:
-                    if published:
-                        names = "、".join(str(p) for p in published)
-                        messages.success(request, _("已导入并发布：%(names)s。") % {"names": names})
-                    else:
-                        messages.success(request, _("文件与已发布的内容相同，没有改动。"))
+                    if drafts:
+                        names = "、".join(str(p) for p in drafts)
+                        messages.success(request, _("已导入为草稿：%(names)s。请逐个预览，确认后发布。") % {
+                            "names": names})
+                        return redirect(reverse("admin:procedures_procedure_changelist") + "?status__exact=draft")
+                    messages.success(request, _("文件与已发布的内容相同，没有改动。"))
                     return redirect("admin:procedures_procedure_changelist")
             messages.error(request, _("没有导入任何内容：请改正下面的问题后重试。"))
         return TemplateResponse(request, "admin/procedures/procedure/import.html", self._context(
-            request, title=_("导入流程"), form=form, problems=problem_rows(problems),
+            # The rows a refused import names were rolled back: there is no page to link to.
+            request, title=_("导入流程"), form=form, problems=problem_rows(problems, links=False),
         ))

@@ -1,11 +1,10 @@
-"""Writes on procedures: drafts, publishing, restoring and importing versions.
+"""Writes on procedures: drafts, publishing and restoring versions (importing is in ``imports``).
 
 A published version is never changed again: plans and applications point at it.
 Every change goes into a draft, a deep copy with the next version number, which
 is checked and published whole. These functions are the only writers of a
 version's status; the admin calls them.
 """
-import datetime
 import json
 
 from django.core import checks
@@ -16,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import exchange
-from .models import Procedure, State
-from .parts import EXPORT_KEYS, PARTS
+from .models import Procedure, State, VersionCounter
+from .parts import PARTS
 from .signals import bump_stamp
 from .validation import check_procedure
 
@@ -56,8 +55,20 @@ def open_draft(slug):
     return Procedure.objects.filter(slug=slug, status=Procedure.Status.DRAFT).first()
 
 
-def _next_version(slug):
-    return (Procedure.objects.filter(slug=slug).aggregate(top=Max("version"))["top"] or 0) + 1
+def next_version(slug):
+    """Hand out the next version number of a slug: never one used before, even by a deleted draft.
+
+    The counter row is locked until the transaction ends, so two drafts of a slug
+    created at once get different numbers; rows made without it (fixtures) still count.
+    """
+    counter, _created = VersionCounter.objects.select_for_update().get_or_create(
+        slug=slug, defaults={"last_version": 1})
+    top = Procedure.objects.filter(slug=slug).aggregate(top=Max("version"))["top"] or 0
+    if _created and top == 0:
+        return 1
+    counter.last_version = max(counter.last_version, top) + 1
+    counter.save(update_fields=["last_version"])
+    return counter.last_version
 
 
 def _create_parts(procedure, data, *, subprocedures=None):
@@ -196,7 +207,7 @@ def draft_create(*, source, user=None):
     fields = {name: getattr(source, name) for name in exchange.content_fields(Procedure)}
     fields["effective_from"] = None
     draft = Procedure.objects.create(
-        **fields, version=_next_version(source.slug), status=Procedure.Status.DRAFT, created_by=user,
+        **fields, version=next_version(source.slug), status=Procedure.Status.DRAFT, created_by=user,
         based_on=source)
     subprocedures = {state.subprocedure.slug: state.subprocedure
                      for state in source.state_set.select_related("subprocedure") if state.subprocedure_id}
@@ -263,113 +274,3 @@ def _retire_superseded(slug, today):
                                   effective_from__lt=in_effect.effective_from)
          .update(status=Procedure.Status.RETIRED))
     bump_stamp("procedures")  # queryset updates send no signal: the live catalogue must be rebuilt
-
-
-def _content(data):
-    return {key: value for key, value in data.items() if key != "effective_from"}
-
-
-def _document_problems(document):
-    """Return the problems of a document's shape: format, types and text no database stores.
-
-    Everything the import later looks up by (slugs, state codes) is checked here or in
-    ``_create_parts`` before the lookup, so a hostile document gets messages, never an
-    exception and never a half-done transaction.
-    """
-    if not isinstance(document, dict) or document.get("format") != exchange.FORMAT:
-        return [_error("E100", _("不是本系统导出的流程文件（缺少 format: %(format)s）。") % {
-            "format": exchange.FORMAT})]
-    if document.get("format_version") != exchange.FORMAT_VERSION:
-        return [_error("E100", _("不支持的文件版本 %(version)s。") % {
-            "version": _shown(document.get("format_version"))})]
-    reasons = {"nul": _("空字符 NUL（\\u0000）"), "surrogate": _("不成对的代理字符（如 \\ud800）")}
-    unstorable = exchange.unstorable(document)
-    if unstorable:
-        return [_error("E100", _("%(where)s：含有无法保存的%(what)s，导出的文件不会有这种字符。") % {
-            "where": where, "what": reasons[why]}) for where, why in unstorable]
-    items = document.get("procedures")
-    if not isinstance(items, list):
-        return [_error("E100", _("procedures 应为列表。"))]
-    problems, seen = [], set()
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            problems.append(_error("E100", _("procedures[%(i)d]：应为对象。") % {"i": index}))
-            continue
-        if not isinstance(item.get("slug"), str) or not item["slug"]:
-            problems.append(_error("E100", _("procedures[%(i)d]：缺少 slug（应为非空字符串）。") % {
-                "i": index}))
-            continue
-        try:
-            effective = datetime.date.fromisoformat(item.get("effective_from") or "")
-        except (TypeError, ValueError):
-            problems.append(_error("E100", _("%(slug)s：effective_from 须为 YYYY-MM-DD。") % {
-                "slug": item["slug"]}))
-            continue
-        key = (item["slug"], effective)
-        if key in seen:
-            problems.append(_error("E100", _("%(slug)s 在 %(day)s 出现了两次。") % {
-                "slug": item["slug"], "day": effective.isoformat()}))
-        seen.add(key)
-        unknown = set(item) - set(exchange.content_fields(Procedure)) - EXPORT_KEYS
-        if unknown:
-            problems.append(_error("E100", _("%(slug)s：未知的字段 %(fields)s。") % {
-                "slug": item["slug"], "fields": ", ".join(sorted(unknown))}))
-        problems.extend(_type_problems(Procedure, item, item["slug"], skip={"slug", "effective_from"}))
-        for section in (part.export_key for part in PARTS):
-            if section in item and not isinstance(item[section], list):
-                problems.append(_error("E100", _("%(slug)s %(section)s：应为列表，而不是 %(value)s。") % {
-                    "slug": item["slug"], "section": section, "value": _shown(item[section])}))
-    return problems
-
-
-@transaction.atomic
-def procedures_import(*, document, user=None, today=None):
-    """Import an export document, all or nothing; return the versions it published.
-
-    A procedure identical to the published version with the same effective date is
-    left alone; any other becomes a new version, checked and published as an admin
-    would publish it. On any problem nothing changes and ``ImportRefused`` lists them.
-    """
-    today = today or timezone.localdate()
-    problems = _document_problems(document)
-    if problems:
-        raise ImportRefused(problems)
-    # Sub-procedures first: a main procedure's check needs the sub-procedure it calls.
-    items = sorted(document["procedures"],
-                   key=lambda item: (item.get("kind") != Procedure.Kind.SUB, item["slug"], item["effective_from"]))
-    published = []
-    for item in items:
-        slug, effective_from = item["slug"], datetime.date.fromisoformat(item["effective_from"])
-        draft_in_the_way = open_draft(slug)
-        if draft_in_the_way is not None:
-            problems.append(_error("E100", _("%(slug)s 有未发布的草稿 v%(version)d，请先发布或删除它。") % {
-                "slug": slug, "version": draft_in_the_way.version}))
-            continue
-        fields = {name: item[name] for name in exchange.content_fields(Procedure) if name in item}
-        fields["effective_from"] = None
-        draft = Procedure(**fields, version=_next_version(slug), status=Procedure.Status.DRAFT, created_by=user)
-        row_problems = _validate(draft, slug)
-        if row_problems:
-            problems.extend(row_problems)
-            continue
-        draft.save()
-        _rows, row_problems = _create_parts(draft, item)
-        if row_problems:
-            problems.extend(row_problems)
-            continue
-        same_day = Procedure.objects.filter(
-            slug=slug, status=Procedure.Status.PUBLISHED, effective_from=effective_from).first()
-        if same_day is not None and _content(exchange.version_data(same_day)) == _content(
-                exchange.version_data(draft)):
-            draft.delete()
-            continue
-        try:
-            procedure_publish(procedure=draft, user=user, effective_from=effective_from, today=today,
-                              allow_past=True)
-        except PublishRefused as refusal:
-            problems.extend(refusal.problems)
-            continue
-        published.append(draft)
-    if problems:
-        raise ImportRefused(problems)
-    return published

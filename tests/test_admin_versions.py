@@ -290,8 +290,11 @@ def test_export_and_import_in_the_admin(admin_client, live_renewal):
     entry = next(p for p in json.loads(exported.content)["procedures"] if p["slug"] == "cross-region-renewal")
     entry["name"] = "异地换领（新）"
     body = json.dumps({**document, "procedures": [entry]}, ensure_ascii=False).encode()
-    admin_client.post(url, {"file": SimpleUploadedFile("p.json", body)})
-    assert selectors.live_version("cross-region-renewal").name == "异地换领（新）"
+    imported = admin_client.post(url, {"file": SimpleUploadedFile("p.json", body)}, follow=True)
+    assert "已导入为草稿" in imported.content.decode()
+    draft = services.open_draft("cross-region-renewal")
+    assert draft.name == "异地换领（新）"
+    assert selectors.live_version("cross-region-renewal").name != "异地换领（新）"  # not published by the import
 
 
 @pytest.mark.parametrize("how", [*HOSTILE, "deeply-nested", "huge-integer", "not-utf-8"])

@@ -1,5 +1,6 @@
 """export_procedures and import_procedures: the round trip between databases, and all-or-nothing refusals."""
 import copy
+import datetime
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from procedures import exchange, selectors
+from procedures import exchange, selectors, services
 from procedures.models import Procedure
 from procedures.parts import PARTS
 
@@ -78,12 +79,12 @@ def test_importing_what_is_published_changes_nothing(tmp_path):
     before = snapshot()
     code, out, err = run_import(tmp_path, export())
     assert (code, err) == (0, "")
-    assert "共导入 0 个流程版本。" in out
+    assert "共导入 0 个草稿。" in out
     assert snapshot() == before
 
 
 @pytest.mark.django_db
-def test_a_changed_procedure_becomes_a_new_published_version(tmp_path):
+def test_a_changed_procedure_becomes_a_draft_to_publish(tmp_path):
     document = json.loads(export())
     fee = next(f for f in entry(document, "local-renewal")["fees"] if f["code"] == "renewal")
     fee["amount_yuan"] = 25
@@ -93,15 +94,25 @@ def test_a_changed_procedure_becomes_a_new_published_version(tmp_path):
     code, out, err = run_import(tmp_path, document)
 
     assert code == 0, err
-    assert "已发布 local-renewal v2，自 2027-01-01 起生效" in out
+    assert "已建草稿 local-renewal v2（拟于 2027-01-01 生效）" in out
+    assert "共导入 1 个草稿。" in out
     new = Procedure.objects.get(slug="local-renewal", version=2)
-    assert new.status == Procedure.Status.PUBLISHED
-    assert selectors.live_version("local-renewal") == old
+    assert new.status == Procedure.Status.DRAFT
+    assert new.effective_from == datetime.date(2027, 1, 1)
     assert new.fee_set.get(code="renewal").amount_yuan == 25
-    # Both versions are exported (one live, one scheduled); importing the same document again is a no-op.
+    assert selectors.live_version("local-renewal") == old
+    assert selectors.scheduled_versions() == []
+    # A second import of the same file is refused while the draft waits, and changes nothing.
+    before = snapshot()
+    code, _out, err = run_import(tmp_path, document)
+    assert code == 2 and "local-renewal 有未发布的草稿 v2" in err
+    assert snapshot() == before
+    # Published as an admin would, the scheduled version is exported; importing the file again is a no-op.
+    services.procedure_publish(procedure=new, effective_from=datetime.date(2027, 1, 1),
+                               today=datetime.date(2026, 12, 1))
     assert [p["effective_from"] for p in json.loads(export())["procedures"] if p["slug"] == "local-renewal"] == [
         "2004-01-01", "2027-01-01"]
-    assert run_import(tmp_path, document)[1].endswith("共导入 0 个流程版本。\n")
+    assert run_import(tmp_path, document)[1].endswith("共导入 0 个草稿。\n")
 
 
 def broken(document, how):
@@ -231,6 +242,17 @@ def manage(database, *args, stdin=None):
                           text=True, input=stdin, timeout=300)
 
 
+# What an admin does after an import: publish each draft on the date it proposes.
+PUBLISH_DRAFTS = """
+import datetime
+from procedures import services
+from procedures.models import Procedure
+for draft in Procedure.objects.filter(status="draft"):
+    services.procedure_publish(procedure=draft, effective_from=draft.effective_from,
+                               today=datetime.date(2026, 12, 1))
+"""
+
+
 def test_export_import_export_between_fresh_databases_is_identical(tmp_path):
     first, second = tmp_path / "first.sqlite3", tmp_path / "second.sqlite3"
     for database in (first, second):
@@ -243,13 +265,15 @@ def test_export_import_export_between_fresh_databases_is_identical(tmp_path):
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     assert manage(first, "import_procedures", str(changed)).returncode == 0
+    assert manage(first, "shell", "-c", PUBLISH_DRAFTS).returncode == 0
 
     exported = manage(first, "export_procedures").stdout
     path = tmp_path / "exported.json"
     path.write_text(exported, encoding="utf-8")
     result = manage(second, "import_procedures", str(path))
     assert result.returncode == 0, result.stderr
-    assert "共导入 1 个流程版本。" in result.stdout
+    assert "共导入 1 个草稿。" in result.stdout
+    assert manage(second, "shell", "-c", PUBLISH_DRAFTS).returncode == 0
     again = manage(second, "export_procedures").stdout
 
     assert again == exported

@@ -13,9 +13,8 @@ and no page is skipped:
 * a page not yet reachable, an expired session or a broken POST leads back, with a
   message, to the page that needs an answer;
 * a plan is made only once ``questions.clean_answers`` accepts every answer again;
-* the answers stay after the plan is made, so that the browser's Back button returns to the summary
-  and "修改回答" on a plan reopens it: the same answers again lead to the same plan, changed ones to a
-  new plan (the old code keeps working).
+* the answers stay after the plan is made, so that Back returns to the summary and "修改回答" on a
+  plan reopens it: the same answers lead to the same plan, changed ones to a new plan (the old code works).
 """
 import re
 
@@ -98,10 +97,14 @@ class ApplyWizard(View):
         """Return the procedures to answer against, or None for those live today (a preview overrides)."""
         return None
 
+    def planning_day(self):
+        """Return the day answers are checked and plans computed for: today (a preview may choose)."""
+        return timezone.localdate()
+
     def dispatch(self, request, *args, **kwargs):
         # The regions' and the procedures' stamps in one query (a page writes no content).
         with stamps_read_once():
-            self.today = timezone.localdate()
+            self.today = self.planning_day()
             self.regions = RegionLookup(self.today, self.catalogue())
             self.places = PlaceChoices(self.regions.snapshot)
             self.state = State.load(request.session.get(self.session_key))

@@ -18,6 +18,7 @@ from .procedure import (
     Transition,
     UrgentOption,
     ValidityRule,
+    VersionCounter,
 )
 from .region import CalendarDay, CalendarYear, ContentStamp, Region, RegionRule, ServicePoint
 
@@ -25,5 +26,5 @@ __all__ = [
     "CalendarDay", "CalendarYear", "ConditionField", "ConditionalPart", "Confidence", "ContentStamp", "DurationUnit",
     "Fee", "Notice", "Procedure", "ProcedurePart", "Region", "RegionRule", "Requirement", "ServicePoint", "Sourced",
     "State",
-    "TimeLimit", "Transition", "UrgentOption", "ValidityRule", "slug_validator",
+    "TimeLimit", "Transition", "UrgentOption", "ValidityRule", "VersionCounter", "slug_validator",
 ]

@@ -87,6 +87,21 @@ class Procedure(Sourced):
         return self.status == self.Status.PUBLISHED
 
 
+class VersionCounter(models.Model):
+    """The last version number handed out for a slug, so that a deleted draft's number is never used again."""
+
+    slug = models.SlugField(_("标识"), max_length=64, unique=True)
+    last_version = models.PositiveIntegerField(_("最后分配的版本号"))
+
+    class Meta:
+        verbose_name = _("版本号计数")
+        verbose_name_plural = _("版本号计数")
+        constraints = [models.CheckConstraint(condition=Q(last_version__gte=1), name="version_counter_positive")]
+
+    def __str__(self):
+        return f"{self.slug} v{self.last_version}"
+
+
 class ProcedurePart(Sourced):
     """A record that belongs to one procedure version."""
 

@@ -1,7 +1,12 @@
-"""Regions, their local rules, the working-day calendar and the content stamps."""
+"""Regions, their local rules, the working-day calendar and the content stamps.
+
+Regions, rules and the office directory keep a history of every change (django-simple-history),
+which the admin lists, compares with the current row and restores from.
+"""
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .. import vocabulary
 from ..vocabulary import DurationUnit
@@ -21,6 +26,7 @@ class Region(Sourced):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
         verbose_name=_("上级"))
     pinyin = models.CharField(_("拼音"), max_length=128, blank=True)
+    history = HistoricalRecords(verbose_name=_("行政区的历史版本"), verbose_name_plural=_("行政区的历史版本"))
 
     class Meta:
         verbose_name = _("行政区")
@@ -50,6 +56,7 @@ class RegionRule(Sourced):
     unit = models.CharField(
         _("天数单位"), max_length=14, choices=DurationUnit.choices, default=DurationUnit.CALENDAR_DAYS)
     note = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords(verbose_name=_("地方规定的历史版本"), verbose_name_plural=_("地方规定的历史版本"))
 
     class Meta:
         verbose_name = _("地方规定")
@@ -138,6 +145,8 @@ class ServicePoint(Sourced):
     condition = ConditionField(help_text=_("留空表示对在这里办理的每个人都显示。示例："
                                            '{"fact": "same_province", "op": "eq", "value": true}'))
     order = models.PositiveIntegerField(_("排序"), default=0)
+    history = HistoricalRecords(
+        verbose_name=_("办证地点或渠道的历史版本"), verbose_name_plural=_("办证地点和渠道的历史版本"))
 
     class Meta:
         verbose_name = _("办证地点或渠道")

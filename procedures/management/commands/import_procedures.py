@@ -6,14 +6,15 @@ from django.core import checks
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from procedures import services
+from procedures import imports
 
 
 class Command(BaseCommand):
     help = (
         "Import procedures from a JSON document made by export_procedures. A changed procedure becomes a "
-        "new published version; an unchanged one is left alone. On any problem nothing changes: each "
-        "problem is printed with its check id and the command exits with status 2."
+        "draft (the next version number, the file's effective date proposed) to preview and publish in the "
+        "admin; an unchanged one is left alone. On any problem nothing changes: each problem is printed "
+        "with its check id and the command exits with status 2."
     )
 
     def add_arguments(self, parser):
@@ -40,11 +41,11 @@ class Command(BaseCommand):
             # RecursionError, nesting deeper than the parser goes.
             self.fail([checks.Error(_("不是有效的 JSON：%(error)s") % {"error": error}, id="procedures.E100")])
         try:
-            published = services.procedures_import(document=document)
-        except services.ImportRefused as refusal:
+            drafts = imports.procedures_import(document=document)
+        except imports.ImportRefused as refusal:
             self.fail(refusal.problems)
-        for procedure in published:
+        for procedure in drafts:
             self.stdout.write(
-                _("已发布 %(slug)s v%(version)d，自 %(day)s 起生效") % {
+                _("已建草稿 %(slug)s v%(version)d（拟于 %(day)s 生效），请在后台预览后发布") % {
                     "slug": procedure.slug, "version": procedure.version, "day": procedure.effective_from.isoformat()})
-        self.stdout.write(_("共导入 %(count)d 个流程版本。") % {"count": len(published)})
+        self.stdout.write(_("共导入 %(count)d 个草稿。") % {"count": len(drafts)})
