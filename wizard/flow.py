@@ -1,10 +1,9 @@
 """The question wizard: one view class, public so that the counter's walk-in wizard can extend it.
 
-The wizard is one plain view over ``navigation``: a POST validates only the page
-it comes from and stores that page's cleaned answer in the session, by question
-key; every other request reads the stored answers and never builds another
-page's form. A GET of a page never writes the session. So that no answer is lost
-and no page is skipped:
+The wizard is one plain view over ``navigation``: a POST validates only the page it comes from and
+stores that page's cleaned answer in the session, by question key; every other request reads the stored
+answers and never builds another page's form. A GET of a page never writes the session. So that no
+answer is lost and no page is skipped:
 
 * "上一步" keeps what was typed on the page, without validating it;
 * a changed answer drops the answers that no longer apply and checks the later
@@ -174,9 +173,8 @@ class ApplyWizard(View):
         key = QUESTION_OF_STEP[step].key
         keys = questions.KEYS
         before = {k: v for k, v in self.state.values().items() if keys.index(k) < keys.index(key)}
-        return form_class(step)(step=step, answers=before, today=self.today, regions=self.regions,
-                                places=self.places, province=self.state.provinces.get(key), walk_in=self.walk_in,
-                                **kwargs)
+        return form_class(step)(step=step, answers=before, today=self.today, regions=self.regions, places=self.places,
+                                province=self.state.provinces.get(key), walk_in=self.walk_in, **kwargs)
 
     def shown_form(self, step, position):
         """Return a page's form showing what was typed or stored there; a stored answer gone wrong, with its error."""
