@@ -7,6 +7,7 @@ version is shown read-only, with buttons to copy it into a new draft (``admin_ve
 """
 from django.apps import apps
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,7 @@ from .admin_inlines import (
     condition_words,
     is_locked,
 )
-from .admin_versions import VersionAdminMixin
+from .admin_versions import VersionAdminMixin, message_text
 from .describe import describe_condition
 from .diagram import render_svg
 from .engine import EngineError
@@ -76,11 +77,6 @@ def _check_rows(procedure):
         }
         for message in check_procedure(procedure)
     ]
-
-
-def _message_text(row):
-    text = f"{row['id']} {row['msg']}"
-    return f"{text}（{row['hint']}）" if row["hint"] else text
 
 
 @admin.display(description=_("来源"))
@@ -180,20 +176,45 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self._report_checks(request, form.instance)
+        # Reported together with the "saved" message, in ``message_user``.
+        request.procedure_checks = (form.instance, _check_rows(form.instance))
 
-    def _report_checks(self, request, procedure):
-        rows = _check_rows(procedure)
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
+        """Say "saved" and the checks' outcome once: a warning, not a success, when a check fails.
+
+        After "save and continue" the change page lists the checks itself, so the message only points there.
+        """
+        procedure, rows = getattr(request, "procedure_checks", (None, None))
+        if rows is None or level != messages.SUCCESS:
+            return super().message_user(request, message, level, extra_tags, fail_silently)
+        del request.procedure_checks
+        if not rows:
+            message = format_html("{} {}", message, _("流程检查通过。"))
+            return super().message_user(request, message, level, extra_tags, fail_silently)
+        errors = sum(row["level"] == "error" for row in rows)
+        found = "、".join(
+            text % {"n": n} for n, text in ((errors, _("%(n)d 个错误")), (len(rows) - errors, _("%(n)d 个提醒"))) if n)
+        staying = "_continue" in request.POST or "_saveasnew" in request.POST
+        where = _("见本页“流程检查结果”。") if staying else _("如下：")
+        super().message_user(request, format_html(
+            _("已保存“{procedure}”，但流程检查发现 {found}，{where}"), procedure=procedure, found=found, where=where),
+            messages.WARNING, extra_tags, fail_silently)
+        if not staying:
+            self._report_checks(request, rows)
+        return None
+
+    def _report_checks(self, request, rows):
         for row in rows:
             report = messages.error if row["level"] == "error" else messages.warning
-            report(request, _message_text(row))
-        if not rows:
-            messages.success(request, _("%(procedure)s：流程检查通过。") % {"procedure": procedure})
+            report(request, message_text(row))
 
     @admin.action(description=_("检查所选流程"))
     def check_selected(self, request, queryset):
         for procedure in queryset:
-            self._report_checks(request, procedure)
+            rows = _check_rows(procedure)
+            self._report_checks(request, rows)
+            if not rows:
+                messages.success(request, _("%(procedure)s：流程检查通过。") % {"procedure": procedure})
 
 
 @admin.register(Region)

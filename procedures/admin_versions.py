@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -104,6 +105,13 @@ def problem_rows(found):
     ]
 
 
+def message_text(row):
+    """Return a check as a message: its id as code (the admin capitalises a message's first letter)."""
+    if row.get("hint"):
+        return format_html("<code>{}</code> {}（{}）", row["id"], row["msg"], row["hint"])
+    return format_html("<code>{}</code> {}", row["id"], row["msg"])
+
+
 class VersionAdminMixin:
     """Extra pages for ``ProcedureAdmin``."""
 
@@ -153,7 +161,7 @@ class VersionAdminMixin:
                 return redirect(change_url)
             else:
                 for row in problem_rows(warnings):
-                    messages.warning(request, f"{row['id']} {row['msg']}")
+                    messages.warning(request, message_text(row))
                 if effective_from > today:
                     text = _("已发布 %(procedure)s，将于 %(day)s 生效。")
                 else:
@@ -190,7 +198,7 @@ class VersionAdminMixin:
             messages.error(request, _("没有新建草稿：v%(source)d 中有记录不符合现在的规则，请看下面的问题。") % {
                 "source": source.version})
             for row in problem_rows(refusal.problems):
-                messages.error(request, f"{row['id']} {row['msg']}")
+                messages.error(request, message_text(row))
             return redirect("admin:procedures_procedure_change", pk)
         if source.is_published and selectors.version_status(source) == "live":
             messages.success(request, _("已新建草稿 v%(version)d（复制自现行的 v%(source)d），改好后预览并发布。") % {
