@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from . import selectors, services
 from .admin_forms import GROUP_LABELS, OPERATOR_LABELS, SOURCED_FIELDS, ProcedureForm
 from .admin_inlines import (
+    SOURCE_FIELDSET,
     ContentFormMixin,
     FeeInline,
     NoticeInline,
@@ -111,12 +112,12 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
             "summary",
             ("applies_when", applies_when_words),
         ]}),
-        (_("版本"), {"fields": [
+        (_("版本"), {"classes": ["collapse"], "fields": [
             ("status", "effective_from"),
             ("created_by", "created_at", "based_on"),
             ("published_by", "published_at"),
         ]}),
-        (_("来源"), {"fields": [SOURCED_FIELDS]}),
+        SOURCE_FIELDSET,
     ]
     inlines = [
         StateInline, TransitionInline, RequirementInline, FeeInline, NoticeInline,
