@@ -28,10 +28,8 @@ from .admin_inlines import (
     condition_words,
     is_locked,
 )
-from .admin_versions import VersionAdminMixin, message_text
+from .admin_versions import VersionAdminMixin, diagram_context, message_text
 from .describe import describe_condition
-from .diagram import render_svg
-from .engine import EngineError
 from .facts import FACTS, PHASE_OF_MODEL
 from .models import CalendarDay, CalendarYear, Procedure, Region, RegionRule, ServicePoint
 from .validation import check_procedure
@@ -68,7 +66,7 @@ def _facts_table():
     return rows
 
 
-def _check_rows(procedure):
+def _check_rows(procedure, found=None):
     return [
         {
             "level": "error" if message.is_serious() else "warning",
@@ -76,7 +74,7 @@ def _check_rows(procedure):
             "msg": message.msg,
             "hint": message.hint or "",
         }
-        for message in check_procedure(procedure)
+        for message in (check_procedure(procedure) if found is None else found)
     ]
 
 
@@ -150,30 +148,15 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
         context["facts_table"] = _facts_table()
         context["operator_table"] = [
             {"name": name, "label": label} for name, label in {**GROUP_LABELS, **OPERATOR_LABELS}.items()]
-        context["check_rows"] = _check_rows(obj) if obj is not None and obj.pk else None
+        context["check_rows"] = None
         if obj is not None and obj.pk:
+            found = check_procedure(obj)
+            context["check_rows"] = _check_rows(obj, found)
             context["version_standing"] = selectors.VERSION_STATUS_LABELS[selectors.version_status(obj)]
             context["open_draft"] = None if obj.is_draft else services.open_draft(obj.slug)
-            context.update(self._graph_context(obj))
+            context.update(diagram_context(obj, found))
             context["can_publish"] = obj.is_draft and request.user.has_perm("procedures.change_procedure")
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    @staticmethod
-    def _graph_context(obj):
-        """Return the diagram and the transitions in words, or neither for a version that does not compile."""
-        try:
-            graph = selectors.compiled(obj)
-        except EngineError:
-            # A version saved around the validators (an old one, after a fact was removed); the checks say why.
-            return {"diagram_svg": None, "transition_words": []}
-        return {
-            "diagram_svg": render_svg(graph),
-            "transition_words": [
-                {"label": t.label, "source": t.source, "target": t.target, "kind": t.kind,
-                 "words": describe_condition(t.condition)}
-                for state in graph.states
-                for t in graph.outgoing.get(state.code, ())],
-        }
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
