@@ -45,6 +45,12 @@ class SectionDiff:
             result[row.kind] += 1
         return result
 
+    @property
+    def summary(self):
+        """Return the counts in words: "新增 1、修改 2"."""
+        words = {"added": _("新增 %(n)d"), "removed": _("删除 %(n)d"), "changed": _("修改 %(n)d")}
+        return "、".join(words[kind] % {"n": n} for kind, n in self.counts.items() if n)
+
 
 def _key(key_format, item):
     # An open upper age bound is the only key value that can be missing.
