@@ -35,9 +35,12 @@ SOURCE_FIELDSET = (_("来源"), {"fields": [SOURCED_FIELDS], "classes": ["collap
 class ContentFormMixin:
     """Condition fields as JSON editors, and a compact box for the source."""
 
+    # No hidden copy of the initial value (Django adds one for a callable default, here dict): it carried the
+    # help text's aria-describedby, which a hidden input may not have (vnu), and a blank condition is {} anyway.
     formfield_overrides = {
         ConditionField: {
-            "form_class": ConditionFormField, "widget": ConditionWidget, "help_text": CONDITION_HELP},
+            "form_class": ConditionFormField, "widget": ConditionWidget, "help_text": CONDITION_HELP,
+            "show_hidden_initial": False},
     }
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -160,13 +163,19 @@ class TransitionFormSet(BaseInlineFormSet):
         return ids
 
 
-class TransitionInline(DraftOnlyInlineMixin, ContentFormMixin, CachedChoicesMixin, admin.TabularInline):
+class TransitionInline(PartInline):
+    # Stacked, not a table: each field gets its own label (a table's inputs had none: axe's "label"),
+    # and a condition with its words no longer pushes the row past the page's right edge.
     model = Transition
     formset = TransitionFormSet
-    extra = 0
-    fields = ["source_state", "target_state", "label", "kind", "priority", "condition", condition_words,
-              *SOURCED_FIELDS]
-    readonly_fields = [condition_words]
+    fieldsets = [
+        (None, {"fields": [
+            ("source_state", "target_state"),
+            ("label", "kind", "priority"),
+            ("condition", condition_words),
+        ]}),
+        SOURCE_FIELDSET,
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source_state", "target_state")
@@ -228,20 +237,22 @@ class UrgentOptionInline(PartInline):
     ]
 
 
-class ValidityRuleInline(DraftOnlyInlineMixin, ContentFormMixin, admin.TabularInline):
+class ValidityRuleInline(PartInline):
     classes = ["collapse"]
     model = ValidityRule
-    extra = 0
-    fields = ["min_age", "max_age", "years", "condition", condition_words, *SOURCED_FIELDS]
-    readonly_fields = [condition_words]
+    fieldsets = [
+        (None, {"fields": [("min_age", "max_age", "years"), ("condition", condition_words)]}),
+        SOURCE_FIELDSET,
+    ]
 
 
-class TimeLimitInline(DraftOnlyInlineMixin, ContentFormMixin, admin.TabularInline):
+class TimeLimitInline(PartInline):
     classes = ["collapse"]
     model = TimeLimit
-    extra = 0
-    fields = ["kind", "amount", "unit", "label", "priority", "condition", condition_words, *SOURCED_FIELDS]
-    readonly_fields = [condition_words]
+    fieldsets = [
+        (None, {"fields": [("kind", "amount", "unit"), ("label", "priority"), ("condition", condition_words)]}),
+        SOURCE_FIELDSET,
+    ]
 
 
 class RegionRuleInline(ContentFormMixin, admin.TabularInline):

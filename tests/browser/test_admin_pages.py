@@ -1,9 +1,10 @@
-"""The procedure admin's own pages pass axe-core (no serious or critical violation) and the Nu HTML Checker.
+"""The procedure admin's pages pass axe-core (no serious or critical violation) and the Nu HTML Checker.
 
-Versions, diff, publish (refused and ready), diagram, import (empty and refused), the stale list and the
-content report, on a desktop as a content admin uses them; and, without JavaScript, the change page's
-folded parts still open. The admin's links are told from text by more than colour (axe:
-link-in-text-block), from the project's admin stylesheet.
+Versions, diff, publish (refused and ready), diagram, import (empty and refused), the stale list, the
+content report and a procedure's change page (a draft and a published version), on a desktop as a
+content admin uses them; and, without JavaScript, the change page's folded parts still open. The
+admin's links are told from text by more than colour (axe: link-in-text-block), from the project's
+admin stylesheet.
 """
 import json
 
@@ -105,13 +106,15 @@ def test_the_procedure_admins_own_pages_pass_axe_and_vnu(admin_page, vnu, tmp_pa
     page.get_by_role("button", name="导入").click()
     expect(page.locator(".problem-list")).to_be_visible()
     run.check("import-refused")
+    run.goto(f"/admin/procedures/procedure/{broken.pk}/change/", "change-draft-with-failing-checks")
+    run.goto(f"/admin/procedures/procedure/{live.pk}/change/", "change-published")
     run.goto("/admin/procedures/procedure/stale/", "stale")
     run.goto("/admin/procedures/content-report/", "content-report")
     page.locator("nav[aria-labelledby=report-filter-heading] a").nth(1).click()
     expect(page.locator("[aria-current=page]")).to_be_visible()
     run.check("content-report-filtered")
 
-    assert len(run.checked) == 11
+    assert len(run.checked) == 13
     assert not run.problems, "\n".join(run.problems)
 
 
