@@ -7,6 +7,7 @@ version is shown read-only, with buttons to copy it into a new draft (``admin_ve
 """
 from django.apps import apps
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from . import selectors, services
 from .admin_forms import GROUP_LABELS, OPERATOR_LABELS, SOURCED_FIELDS, ProcedureForm
 from .admin_history import HistoryAdmin
 from .admin_inlines import (
+    SOURCE_FIELDSET,
     ContentFormMixin,
     FeeInline,
     NoticeInline,
@@ -27,10 +29,8 @@ from .admin_inlines import (
     condition_words,
     is_locked,
 )
-from .admin_versions import VersionAdminMixin
+from .admin_versions import VersionAdminMixin, diagram_context, message_text
 from .describe import describe_condition
-from .diagram import render_svg
-from .engine import EngineError
 from .facts import FACTS, PHASE_OF_MODEL
 from .models import CalendarDay, CalendarYear, Procedure, Region, RegionRule, ServicePoint
 from .validation import check_procedure
@@ -67,7 +67,7 @@ def _facts_table():
     return rows
 
 
-def _check_rows(procedure):
+def _check_rows(procedure, found=None):
     return [
         {
             "level": "error" if message.is_serious() else "warning",
@@ -75,13 +75,8 @@ def _check_rows(procedure):
             "msg": message.msg,
             "hint": message.hint or "",
         }
-        for message in check_procedure(procedure)
+        for message in (check_procedure(procedure) if found is None else found)
     ]
-
-
-def _message_text(row):
-    text = f"{row['id']} {row['msg']}"
-    return f"{text}（{row['hint']}）" if row["hint"] else text
 
 
 @admin.display(description=_("来源"))
@@ -116,12 +111,12 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
             "summary",
             ("applies_when", applies_when_words),
         ]}),
-        (_("版本"), {"fields": [
+        (_("版本"), {"classes": ["collapse"], "fields": [
             ("status", "effective_from"),
             ("created_by", "created_at", "based_on"),
             ("published_by", "published_at"),
         ]}),
-        (_("来源"), {"fields": [SOURCED_FIELDS]}),
+        SOURCE_FIELDSET,
     ]
     inlines = [
         StateInline, TransitionInline, RequirementInline, FeeInline, NoticeInline,
@@ -155,47 +150,57 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
         context["facts_table"] = _facts_table()
         context["operator_table"] = [
             {"name": name, "label": label} for name, label in {**GROUP_LABELS, **OPERATOR_LABELS}.items()]
-        context["check_rows"] = _check_rows(obj) if obj is not None and obj.pk else None
+        context["check_rows"] = None
         if obj is not None and obj.pk:
+            found = check_procedure(obj)
+            context["check_rows"] = _check_rows(obj, found)
             context["version_standing"] = selectors.VERSION_STATUS_LABELS[selectors.version_status(obj)]
             context["open_draft"] = None if obj.is_draft else services.open_draft(obj.slug)
-            context.update(self._graph_context(obj))
+            context.update(diagram_context(obj, found))
             context["can_publish"] = obj.is_draft and request.user.has_perm("procedures.change_procedure")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @staticmethod
-    def _graph_context(obj):
-        """Return the diagram and the transitions in words, or neither for a version that does not compile."""
-        try:
-            graph = selectors.compiled(obj)
-        except EngineError:
-            # A version saved around the validators (an old one, after a fact was removed); the checks say why.
-            return {"diagram_svg": None, "transition_words": []}
-        return {
-            "diagram_svg": render_svg(graph),
-            "transition_words": [
-                {"label": t.label, "source": t.source, "target": t.target, "kind": t.kind,
-                 "words": describe_condition(t.condition)}
-                for state in graph.states
-                for t in graph.outgoing.get(state.code, ())],
-        }
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self._report_checks(request, form.instance)
+        # Reported together with the "saved" message, in ``message_user``.
+        request.procedure_checks = (form.instance, _check_rows(form.instance))
 
-    def _report_checks(self, request, procedure):
-        rows = _check_rows(procedure)
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
+        """Say "saved" and the checks' outcome once: a warning, not a success, when a check fails.
+
+        After "save and continue" the change page lists the checks itself, so the message only points there.
+        """
+        procedure, rows = getattr(request, "procedure_checks", (None, None))
+        if rows is None or level != messages.SUCCESS:
+            return super().message_user(request, message, level, extra_tags, fail_silently)
+        del request.procedure_checks
+        if not rows:
+            message = format_html("{} {}", message, _("流程检查通过。"))
+            return super().message_user(request, message, level, extra_tags, fail_silently)
+        errors = sum(row["level"] == "error" for row in rows)
+        found = "、".join(
+            text % {"n": n} for n, text in ((errors, _("%(n)d 个错误")), (len(rows) - errors, _("%(n)d 个提醒"))) if n)
+        staying = "_continue" in request.POST or "_saveasnew" in request.POST
+        where = _("见本页“流程检查结果”。") if staying else _("如下：")
+        super().message_user(request, format_html(
+            _("已保存“{procedure}”，但流程检查发现 {found}，{where}"), procedure=procedure, found=found, where=where),
+            messages.WARNING, extra_tags, fail_silently)
+        if not staying:
+            self._report_checks(request, rows)
+        return None
+
+    def _report_checks(self, request, rows):
         for row in rows:
             report = messages.error if row["level"] == "error" else messages.warning
-            report(request, _message_text(row))
-        if not rows:
-            messages.success(request, _("%(procedure)s：流程检查通过。") % {"procedure": procedure})
+            report(request, message_text(row))
 
     @admin.action(description=_("检查所选流程"))
     def check_selected(self, request, queryset):
         for procedure in queryset:
-            self._report_checks(request, procedure)
+            rows = _check_rows(procedure)
+            self._report_checks(request, rows)
+            if not rows:
+                messages.success(request, _("%(procedure)s：流程检查通过。") % {"procedure": procedure})
 
 
 @admin.register(Region)

@@ -25,18 +25,29 @@ from .models import (
     ValidityRule,
 )
 
+# Texts of a few lines; Django's default box is ten rows high, for every row of every inline.
+LONG_TEXTS = {"description", "text", "summary", "note"}
+# Each row's source, confidence and check date: folded (a <details>, no JavaScript needed) to keep a
+# procedure's page short; Django opens it when one of its fields has an error.
+SOURCE_FIELDSET = (_("来源"), {"fields": [SOURCED_FIELDS], "classes": ["collapse"]})
+
 
 class ContentFormMixin:
     """Condition fields as JSON editors, and a compact box for the source."""
 
+    # No hidden copy of the initial value (Django adds one for a callable default, here dict): it carried the
+    # help text's aria-describedby, which a hidden input may not have (vnu), and a blank condition is {} anyway.
     formfield_overrides = {
         ConditionField: {
-            "form_class": ConditionFormField, "widget": ConditionWidget, "help_text": CONDITION_HELP},
+            "form_class": ConditionFormField, "widget": ConditionWidget, "help_text": CONDITION_HELP,
+            "show_hidden_initial": False},
     }
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "source":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
+        elif db_field.name in LONG_TEXTS:
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80, "class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -65,6 +76,11 @@ def is_locked(obj):
 @admin.display(description=_("条件（文字）"))
 def condition_words(obj):
     return describe_condition(obj.condition) if obj is not None and obj.pk else "—"
+
+
+@admin.display(description=_("申请人已有的条件（文字）"))
+def held_when_words(obj):
+    return describe_condition(obj.held_when) if obj is not None and obj.pk else "—"
 
 
 class DraftOnlyInlineMixin:
@@ -97,7 +113,7 @@ class StateInline(PartInline):
             ("duration_min", "duration_max", "duration_unit"),
             "subprocedure",
         ]}),
-        (_("来源"), {"fields": [SOURCED_FIELDS]}),
+        SOURCE_FIELDSET,
     ]
 
     readonly_fields = []
@@ -147,13 +163,19 @@ class TransitionFormSet(BaseInlineFormSet):
         return ids
 
 
-class TransitionInline(DraftOnlyInlineMixin, ContentFormMixin, CachedChoicesMixin, admin.TabularInline):
+class TransitionInline(PartInline):
+    # Stacked, not a table: each field gets its own label (a table's inputs had none: axe's "label"),
+    # and a condition with its words no longer pushes the row past the page's right edge.
     model = Transition
     formset = TransitionFormSet
-    extra = 0
-    fields = ["source_state", "target_state", "label", "kind", "priority", "condition", condition_words,
-              *SOURCED_FIELDS]
-    readonly_fields = [condition_words]
+    fieldsets = [
+        (None, {"fields": [
+            ("source_state", "target_state"),
+            ("label", "kind", "priority"),
+            ("condition", condition_words),
+        ]}),
+        SOURCE_FIELDSET,
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source_state", "target_state")
@@ -168,6 +190,7 @@ class TransitionInline(DraftOnlyInlineMixin, ContentFormMixin, CachedChoicesMixi
 
 
 class RequirementInline(PartInline):
+    classes = ["collapse"]
     model = Requirement
     fieldsets = [
         (None, {"fields": [
@@ -175,9 +198,11 @@ class RequirementInline(PartInline):
             ("form", "quantity", "any_of_group", "handed_back"),
             "description",
             ("condition", condition_words),
+            ("held_when", held_when_words),
         ]}),
-        (_("来源"), {"fields": [SOURCED_FIELDS]}),
+        SOURCE_FIELDSET,
     ]
+    readonly_fields = [condition_words, held_when_words]
 
 
 class FeeInline(PartInline):
@@ -189,39 +214,45 @@ class FeeInline(PartInline):
             ("valid_from", "valid_to"),
             ("condition", condition_words),
         ]}),
-        (_("来源"), {"fields": [SOURCED_FIELDS]}),
+        SOURCE_FIELDSET,
     ]
 
 
 class NoticeInline(PartInline):
+    classes = ["collapse"]
     model = Notice
     fieldsets = [
         (None, {"fields": [("code", "title", "severity", "order"), "text", ("condition", condition_words)]}),
-        (_("来源"), {"fields": [SOURCED_FIELDS]}),
+        SOURCE_FIELDSET,
     ]
 
 
 class UrgentOptionInline(PartInline):
+    classes = ["collapse"]
     model = UrgentOption
     fieldsets = [
         (None, {"fields": [("code", "title", "fee_yuan", "order"), "text", ("ready_after", "ready_within_days"),
                            ("condition", condition_words)]}),
-        (_("来源"), {"fields": [SOURCED_FIELDS]}),
+        SOURCE_FIELDSET,
     ]
 
 
-class ValidityRuleInline(DraftOnlyInlineMixin, ContentFormMixin, admin.TabularInline):
+class ValidityRuleInline(PartInline):
+    classes = ["collapse"]
     model = ValidityRule
-    extra = 0
-    fields = ["min_age", "max_age", "years", "condition", condition_words, *SOURCED_FIELDS]
-    readonly_fields = [condition_words]
+    fieldsets = [
+        (None, {"fields": [("min_age", "max_age", "years"), ("condition", condition_words)]}),
+        SOURCE_FIELDSET,
+    ]
 
 
-class TimeLimitInline(DraftOnlyInlineMixin, ContentFormMixin, admin.TabularInline):
+class TimeLimitInline(PartInline):
+    classes = ["collapse"]
     model = TimeLimit
-    extra = 0
-    fields = ["kind", "amount", "unit", "label", "priority", "condition", condition_words, *SOURCED_FIELDS]
-    readonly_fields = [condition_words]
+    fieldsets = [
+        (None, {"fields": [("kind", "amount", "unit"), ("label", "priority"), ("condition", condition_words)]}),
+        SOURCE_FIELDSET,
+    ]
 
 
 class RegionRuleInline(ContentFormMixin, admin.TabularInline):

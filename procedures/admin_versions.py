@@ -15,14 +15,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import exchange, imports, selectors, services
+from .describe import describe_condition
 from .diagram import render_svg
+from .diagram_marks import diagram_marks
 from .diff import diff_versions
 from .engine import EngineError
 from .models import Procedure
+from .validation import check_procedure
 
 CHANGE = "procedures.change_procedure"
 ADD = "procedures.add_procedure"
@@ -104,6 +108,35 @@ def problem_rows(found, *, links=True):
     ]
 
 
+def message_text(row):
+    """Return a check as a message: its id as code (the admin capitalises a message's first letter)."""
+    if row.get("hint"):
+        return format_html("<code>{}</code> {}（{}）", row["id"], row["msg"], row["hint"])
+    return format_html("<code>{}</code> {}", row["id"], row["msg"])
+
+
+def diagram_context(procedure, found):
+    """Return the diagram with the parts the checks ``found`` name, and the transitions in words.
+
+    A version saved around the validators (an old one, after a fact was removed) does not compile: it
+    gets no diagram, and its checks say why.
+    """
+    try:
+        graph = selectors.compiled(procedure)
+    except EngineError:
+        return {"diagram_svg": None, "transition_words": [], "diagram_flags": []}
+    marks = diagram_marks(graph, found)
+    return {
+        "diagram_svg": render_svg(graph, marks=marks),
+        "diagram_flags": marks.items,
+        "transition_words": [
+            {"label": t.label, "source": t.source, "target": t.target, "kind": t.kind,
+             "words": describe_condition(t.condition), "checks": marks.edge(t)}
+            for state in graph.states
+            for t in graph.outgoing.get(state.code, ())],
+    }
+
+
 class VersionAdminMixin:
     """Extra pages for ``ProcedureAdmin``."""
 
@@ -117,6 +150,7 @@ class VersionAdminMixin:
             path("diff/<int:old>/<int:new>/", wrap(self.diff_view), name="procedures_procedure_diff"),
             path("<int:pk>/publish/", wrap(self.publish_view), name="procedures_procedure_publish"),
             path("<int:pk>/new-draft/", wrap(self.new_draft_view), name="procedures_procedure_new_draft"),
+            path("<int:pk>/diagram/", wrap(self.diagram_page_view), name="procedures_procedure_diagram_page"),
             path("<int:pk>/diagram.svg", wrap(self.diagram_view), name="procedures_procedure_diagram"),
             *super().get_urls(),
         ]
@@ -154,7 +188,7 @@ class VersionAdminMixin:
                 return redirect(change_url)
             else:
                 for row in problem_rows(warnings):
-                    messages.warning(request, f"{row['id']} {row['msg']}")
+                    messages.warning(request, message_text(row))
                 if effective_from > today:
                     text = _("已发布 %(procedure)s，将于 %(day)s 生效。")
                 else:
@@ -192,7 +226,7 @@ class VersionAdminMixin:
             messages.error(request, _("没有新建草稿：v%(source)d 中有记录不符合现在的规则，请看下面的问题。") % {
                 "source": source.version})
             for row in problem_rows(refusal.problems):
-                messages.error(request, f"{row['id']} {row['msg']}")
+                messages.error(request, message_text(row))
             return redirect("admin:procedures_procedure_change", pk)
         if source.is_published and selectors.version_status(source) == "live":
             messages.success(request, _("已新建草稿 v%(version)d（复制自现行的 v%(source)d），改好后预览并发布。") % {
@@ -235,6 +269,15 @@ class VersionAdminMixin:
             before=before, after=after, sections=diff_versions(before, after),
         ))
 
+    def diagram_page_view(self, request, pk):
+        self._require(request, VIEW)
+        procedure = get_object_or_404(Procedure, pk=pk)
+        found = check_procedure(procedure)
+        return TemplateResponse(request, "admin/procedures/procedure/diagram.html", self._context(
+            request, title=_("状态图：%(procedure)s") % {"procedure": procedure}, original=procedure,
+            check_rows=problem_rows(found), **diagram_context(procedure, found),
+        ))
+
     def diagram_view(self, request, pk):
         self._require(request, VIEW)
         procedure = get_object_or_404(Procedure, pk=pk)
@@ -242,7 +285,8 @@ class VersionAdminMixin:
             graph = selectors.compiled(procedure)
         except EngineError as error:  # saved around the validators; its change page lists the checks
             raise Http404(str(error)) from error
-        return HttpResponse(render_svg(graph), content_type="image/svg+xml; charset=utf-8")
+        svg = render_svg(graph, marks=diagram_marks(graph, check_procedure(procedure)))
+        return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
     # --- stale, export, import -----------------------------------------------------------
 

@@ -41,6 +41,7 @@ ACTOR_LABEL = {
     "production": "制证机构",
 }
 UNIT_LABEL = {"calendar_days": "天", "working_days": "个工作日"}
+FLAG = "#b3261e"  # a state or transition a check names: this outline and stroke, and a "⚠ E002" line
 
 
 def text_width(text, size=FONT):
@@ -82,6 +83,7 @@ class Node:
     y: float = 0
     state: object = None
     edge: object = None
+    flag: str = ""  # "⚠ E002、E003": the checks that name this state or transition
 
 
 @dataclass
@@ -91,6 +93,7 @@ class Edge:
     transition: object
     reversed: bool = False
     chain: list = field(default_factory=list)
+    checks: tuple = ()
 
 
 def _layers(codes, edges, initial):
@@ -140,7 +143,11 @@ def _layers(codes, edges, initial):
     return layer, reversed_edges
 
 
-def _state_node(state, rank):
+def _flag(checks):
+    return "⚠ " + "、".join(checks) if checks else ""
+
+
+def _state_node(state, rank, checks=()):
     lines = wrap(state.name, NODE_MAX_CHARS)
     small = [state.code]
     details = [ACTOR_LABEL.get(state.actor, state.actor)]
@@ -152,13 +159,14 @@ def _state_node(state, rank):
     small.append(" · ".join(details))
     if state.subprocedure:
         small.append(_("调用子流程 %(slug)s") % {"slug": state.subprocedure})
-    width = max([text_width(line) for line in lines] + [text_width(s, SMALL) for s in small]) + 2 * PAD_X
-    height = len(lines) * LINE + len(small) * SMALL_LINE + 2 * PAD_Y
+    flag = _flag(checks)
+    width = max([text_width(line) for line in lines] + [text_width(s, SMALL) for s in [*small, flag]]) + 2 * PAD_X
+    height = len(lines) * LINE + (len(small) + bool(flag)) * SMALL_LINE + 2 * PAD_Y
     return Node(key=("state", state.code), rank=rank, width=max(width, 120), height=height, lines=lines,
-                small=small, state=state)
+                small=small, state=state, flag=flag)
 
 
-def _label_node(edge, rank, key):
+def _label_node(edge, rank, key, checks=()):
     transition = edge.transition
     lines = wrap(transition.label, LABEL_MAX_CHARS)
     small = []
@@ -166,13 +174,17 @@ def _label_node(edge, rank, key):
         small = wrap(_("条件：%(text)s") % {"text": describe_condition(transition.condition)}, LABEL_MAX_CHARS + 4)
     if transition.kind == "exception":
         small.append(_("（例外）"))
-    width = max([text_width(line, SMALL) for line in lines] + [text_width(s, SMALL) for s in small]) + 8
-    height = (len(lines) + len(small)) * SMALL_LINE + 6
-    return Node(key=key, rank=rank, width=width, height=height, kind="label", lines=lines, small=small, edge=edge)
+    flag = _flag(checks)
+    width = max([text_width(line, SMALL) for line in lines] + [text_width(s, SMALL) for s in [*small, flag]]) + 8
+    height = (len(lines) + len(small) + bool(flag)) * SMALL_LINE + 6
+    return Node(key=key, rank=rank, width=width, height=height, kind="label", lines=lines, small=small, edge=edge,
+                flag=flag)
 
 
-def layout(procedure):
-    """Return (nodes, edges, width, height) for a compiled procedure."""
+def layout(procedure, marks=None):
+    """Return (nodes, edges, width, height) for a compiled procedure; ``marks`` (``diagram_marks``) flag parts."""
+    state_checks = marks.state if marks else lambda code: ()
+    edge_checks = marks.edge if marks else lambda transition: ()
     states = list(procedure.states)
     codes = [state.code for state in states]
     transitions = [t for state in states for t in procedure.outgoing.get(state.code, ())
@@ -182,22 +194,23 @@ def layout(procedure):
 
     nodes = {}
     for state in states:
-        node = _state_node(state, 2 * layer[state.code])
+        node = _state_node(state, 2 * layer[state.code], state_checks(state.code))
         nodes[node.key] = node
     edges = []
     for index, transition in enumerate(transitions):
-        edge = Edge(transition.source, transition.target, transition, reversed=index in reversed_edges)
+        edge = Edge(transition.source, transition.target, transition, reversed=index in reversed_edges,
+                    checks=tuple(edge_checks(transition)))
         top, bottom = (edge.target, edge.source) if edge.reversed else (edge.source, edge.target)
         start, end = 2 * layer[top], 2 * layer[bottom]
         chain = [("state", top)]
         if start == end:  # a self-loop or same-layer edge: give its label a rank below
-            label = _label_node(edge, start + 1, ("label", index))
+            label = _label_node(edge, start + 1, ("label", index), edge_checks(transition))
             nodes[label.key] = label
             chain += [label.key, ("state", bottom)]
         else:
             for rank in range(start + 1, end):
                 key = ("label", index) if rank == start + 1 else ("dummy", index, rank)
-                node = (_label_node(edge, rank, key) if rank == start + 1
+                node = (_label_node(edge, rank, key, edge_checks(transition)) if rank == start + 1
                         else Node(key=key, rank=rank, width=4, height=SMALL_LINE, kind="dummy", edge=edge))
                 nodes[key] = node
                 chain.append(key)
@@ -285,9 +298,20 @@ def _path(points):
     return " ".join(parts)
 
 
-def render_svg(procedure, *, title=None):
-    """Return an SVG document (as text) drawing a compiled procedure's state machine."""
-    nodes, edges, width, height = layout(procedure)
+def _flagged(checks, kind):
+    """Return the class and data attributes of a state or an edge that checks name."""
+    if not checks:
+        return f'class="{kind}"'
+    return f'class="{kind} flagged" data-checks="{escape(" ".join(checks))}"'
+
+
+def render_svg(procedure, *, title=None, marks=None):
+    """Return an SVG document (as text) drawing a compiled procedure's state machine.
+
+    The states and transitions ``marks`` names (see ``diagram_marks``) get the class ``flagged``, a red
+    outline or stroke and a "⚠ E002" line: drawn with attributes, so the file reads the same on its own.
+    """
+    nodes, edges, width, height = layout(procedure, marks)
     title = title or _("%(name)s（v%(version)d）状态图") % {"name": procedure.name, "version": procedure.version}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="procedure-diagram" role="img" '
@@ -315,7 +339,8 @@ def render_svg(procedure, *, title=None):
             points.reverse()
         dash = ' stroke-dasharray="5 4"' if edge.transition.kind == "exception" else ""
         colour = "#a33" if edge.transition.kind == "exception" else "#555"
-        out.append(f'<path d="{_path(points)}" fill="none" stroke="{colour}" stroke-width="1.4"{dash} '
+        stroke = f'stroke="{FLAG}" stroke-width="3"' if edge.checks else f'stroke="{colour}" stroke-width="1.4"'
+        out.append(f'<path {_flagged(edge.checks, "edge")} d="{_path(points)}" fill="none" {stroke}{dash} '
                    f'marker-end="url(#arrow)"><title>{escape(edge.transition.label)}</title></path>')
     for node in nodes.values():
         left, top = node.x - node.width / 2, node.y - node.height / 2
@@ -323,8 +348,10 @@ def render_svg(procedure, *, title=None):
             continue
         if node.kind == "label":
             t = node.edge.transition
-            out.append(f'<g class="edge-label"><rect x="{left:.1f}" y="{top:.1f}" width="{node.width:.1f}" '
-                       f'height="{node.height:.1f}" rx="3" fill="#fff" fill-opacity="0.92"/>')
+            outline = f' stroke="{FLAG}" stroke-width="1.5"' if node.flag else ""
+            out.append(f'<g {_flagged(node.edge.checks, "edge-label")}><rect x="{left:.1f}" y="{top:.1f}" '
+                       f'width="{node.width:.1f}" height="{node.height:.1f}" rx="3" fill="#fff" '
+                       f'fill-opacity="0.92"{outline}/>')
             y = top + SMALL_LINE - 2
             for line in node.lines:
                 out.append(_text(node.x, y, line, SMALL, weight="600",
@@ -333,13 +360,20 @@ def render_svg(procedure, *, title=None):
             for line in node.small:
                 out.append(_text(node.x, y, line, SMALL, fill="#555"))
                 y += SMALL_LINE
+            if node.flag:
+                out.append(_text(node.x, y, node.flag, SMALL, weight="600", fill=FLAG))
             out.append("</g>")
             continue
         state = node.state
         fill = ACTOR_FILL.get(state.actor, "#f5f5f5")
         stroke = "#1f5fa8" if state.is_initial else "#444"
         stroke_width = 2.5 if state.is_initial else 1.2
-        out.append(f'<g class="state" data-code="{escape(state.code)}">')
+        checks = marks.state(state.code) if marks else ()
+        out.append(f'<g {_flagged(checks, "state")} data-code="{escape(state.code)}">')
+        if checks:
+            out.append(f'<rect x="{left - 4:.1f}" y="{top - 4:.1f}" width="{node.width + 8:.1f}" '
+                       f'height="{node.height + 8:.1f}" rx="11" fill="none" stroke="{FLAG}" stroke-width="2.5" '
+                       f'stroke-dasharray="6 3"/>')
         out.append(f'<rect x="{left:.1f}" y="{top:.1f}" width="{node.width:.1f}" height="{node.height:.1f}" '
                    f'rx="8" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"/>')
         if state.is_terminal:
@@ -352,6 +386,8 @@ def render_svg(procedure, *, title=None):
         for line in node.small:
             out.append(_text(node.x, y - 2, line, SMALL, fill="#444"))
             y += SMALL_LINE
+        if node.flag:
+            out.append(_text(node.x, y - 2, node.flag, SMALL, weight="600", fill=FLAG))
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)

@@ -2,16 +2,17 @@
 
 Rows are matched by their natural key (a state's or document's code; a transition's
 from, to and name), so a reordered or renumbered row is not reported as removed
-and added. Conditions are compared as data and shown in words.
+and added. Conditions are compared as data and shown in words; a choice
+by its label, a yes or no as 是 or 否, a field by its name.
 """
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 from . import exchange
 from .describe import describe_condition
 from .models import Procedure
 from .parts import EXPORT_KEYS, PARTS
-
-CONDITION_FIELDS = {"condition", "applies_when"}
 
 
 @dataclass
@@ -44,6 +45,12 @@ class SectionDiff:
             result[row.kind] += 1
         return result
 
+    @property
+    def summary(self):
+        """Return the counts in words: "新增 1、修改 2"."""
+        words = {"added": _("新增 %(n)d"), "removed": _("删除 %(n)d"), "changed": _("修改 %(n)d")}
+        return "、".join(words[kind] % {"n": n} for kind, n in self.counts.items() if n)
+
 
 def _key(key_format, item):
     # An open upper age bound is the only key value that can be missing.
@@ -57,20 +64,27 @@ def _title(item):
     return ""
 
 
-def _show(name, value):
-    if name in CONDITION_FIELDS:
+def _show(field, value):
+    """Return a value as an admin reads it: a choice's label, 是/否, a condition in words."""
+    if getattr(field, "holds_condition", False):
         return describe_condition(value)
     if value is None or value == "":
         return "—"
     if value is True:
-        return "是"
+        return _("是")
     if value is False:
-        return "否"
-    return str(value)
+        return _("否")
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    return str(choices.get(value, value))
 
 
-def _labels(model):
-    return {f.name: str(f.verbose_name) for f in model._meta.concrete_fields}
+def _fields(model):
+    return {f.name: f for f in model._meta.concrete_fields}
+
+
+def _label(fields, name):
+    field = fields.get(name)
+    return str(field.verbose_name) if field is not None else name
 
 
 def _match(key_format, old_items, new_items):
@@ -86,23 +100,25 @@ def _match(key_format, old_items, new_items):
 
 
 def _section(section, title, model, key_format, old_items, new_items):
-    labels = _labels(model)
+    fields = _fields(model)
     old, new = _match(key_format, old_items, new_items)
+
+    def described(item):
+        return [(_label(fields, n), _show(fields.get(n), v)) for n, v in item.items()]
+
     rows = []
     for key, item in new.items():
         if key not in old:
-            rows.append(RowDiff(key, "added", _title(item),
-                                fields=[(labels.get(n, n), _show(n, v)) for n, v in item.items()]))
+            rows.append(RowDiff(key, "added", _title(item), fields=described(item)))
             continue
         before = old[key]
-        changes = [Change(n, labels.get(n, n), _show(n, before.get(n)), _show(n, v))
+        changes = [Change(n, _label(fields, n), _show(fields.get(n), before.get(n)), _show(fields.get(n), v))
                    for n, v in item.items() if before.get(n) != v]
         if changes:
             rows.append(RowDiff(key, "changed", _title(item), changes=changes))
     for key, item in old.items():
         if key not in new:
-            rows.append(RowDiff(key, "removed", _title(item),
-                                fields=[(labels.get(n, n), _show(n, v)) for n, v in item.items()]))
+            rows.append(RowDiff(key, "removed", _title(item), fields=described(item)))
     return SectionDiff(section, title, rows)
 
 
@@ -113,7 +129,7 @@ def diff_versions(old, new):
     head = {k: v for k, v in before.items() if k not in EXPORT_KEYS and k != "effective_from"}
     head_new = {k: v for k, v in after.items() if k not in EXPORT_KEYS and k != "effective_from"}
     head["slug"] = head_new["slug"] = new.slug
-    sections.append(_section("procedure", "流程", Procedure, "{slug}", [head], [head_new]))
+    sections.append(_section("procedure", _("流程"), Procedure, "{slug}", [head], [head_new]))
     for part in PARTS:
         sections.append(_section(part.export_key, part.label, part.model, part.key_format,
                                  before[part.export_key], after[part.export_key]))

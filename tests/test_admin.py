@@ -308,8 +308,46 @@ def test_dead_end_state_is_reported_after_save(admin_client, procedure):
 
     assert response.status_code == 200
     assert not procedure.transition_set.filter(pk=last.pk).exists()
-    errors = message_texts(response, messages.ERROR)
-    assert any(text.startswith("procedures.E003 ") and "等待制证" in text for text in errors), errors
+    errors = [row for row in response.context["check_rows"] if row["level"] == "error"]
+    assert any(row["id"] == "procedures.E003" and "等待制证" in row["msg"] for row in errors), errors
+
+
+def test_a_failing_check_is_said_once_with_a_warning_not_a_success(admin_client, procedure):
+    """"Save and continue": one warning pointing at the page's own list of checks, where each appears once."""
+    url = change_url(procedure)
+    data = change_form_data(admin_client, url)
+    prefix = inline_prefix(admin_client.get(url), models.Transition)
+    last = procedure.transition_set.get(target_state__code="collect")
+    data[f"{prefix}-{form_index(data, prefix, 'id', last.pk)}-DELETE"] = "on"
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert message_texts(response, messages.SUCCESS) == []
+    assert message_texts(response, messages.ERROR) == []
+    (warning,) = message_texts(response, messages.WARNING)
+    assert "流程检查发现 3 个错误" in warning and "见本页“流程检查结果”" in warning
+    page = response.content.decode()
+    for check in ("procedures.E002", "procedures.E003", "procedures.E004"):
+        assert page.count(check) == 1, check
+    assert "成功修改" not in page
+
+
+def test_saving_back_to_the_list_reports_each_check_once(admin_client, procedure):
+    """Plain "save" leaves for the list, which has no checks panel: each check is its own message there."""
+    procedure.timelimit_set.all().delete()
+    url = change_url(procedure)
+    data = change_form_data(admin_client, url)
+    del data["_continue"]
+    data["_save"] = "保存"
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("admin:procedures_procedure_changelist")
+    assert message_texts(response, messages.SUCCESS) == []
+    summary, *checks = message_texts(response, messages.WARNING)
+    assert "流程检查发现 1 个提醒" in summary and "测试流程" in summary
+    assert [text.split()[0] for text in checks] == ["<code>procedures.W004</code>"]
+    assert response.content.decode().count("procedures.W004") == 1
 
 
 def test_deleting_a_state_still_used_by_a_transition_is_refused(admin_client, procedure):
@@ -331,7 +369,7 @@ def test_deleting_a_state_still_used_by_a_transition_is_refused(admin_client, pr
     response = admin_client.post(url, data, follow=True)
 
     assert not procedure.state_set.filter(pk=collect.pk).exists()
-    assert any(text.startswith("procedures.E003 ") for text in message_texts(response, messages.ERROR))
+    assert "procedures.E003" in {row["id"] for row in response.context["check_rows"]}
 
 
 @pytest.mark.parametrize("model, field, value, message", [
@@ -381,7 +419,8 @@ def test_clean_procedure_saves_with_a_success_message(admin_client, procedure):
     assert procedure.name == "测试流程（改）"
     assert message_texts(response, messages.ERROR) == []
     assert message_texts(response, messages.WARNING) == []
-    assert any("流程检查通过" in text for text in message_texts(response, messages.SUCCESS))
+    (success,) = message_texts(response, messages.SUCCESS)
+    assert "流程检查通过" in success
 
 
 def test_warnings_are_shown_with_their_ids(admin_client, procedure):
@@ -391,7 +430,9 @@ def test_warnings_are_shown_with_their_ids(admin_client, procedure):
     response = admin_client.post(url, change_form_data(admin_client, url), follow=True)
 
     assert message_texts(response, messages.ERROR) == []
-    assert any(text.startswith("procedures.W004 ") for text in message_texts(response, messages.WARNING))
+    assert [row["id"] for row in response.context["check_rows"]] == ["procedures.W004"]
+    (warning,) = message_texts(response, messages.WARNING)
+    assert "1 个提醒" in warning
 
 
 def test_blank_condition_is_saved_as_always(admin_client, procedure):
@@ -419,7 +460,8 @@ def test_adding_a_procedure_reports_missing_states(admin_client):
     response = admin_client.post(reverse("admin:procedures_procedure_add"), data, follow=True)
 
     assert models.Procedure.objects.filter(slug="admin_test_new").exists()
-    assert any(text.startswith("procedures.E001 ") for text in message_texts(response, messages.ERROR))
+    assert any(text.startswith("<code>procedures.E001</code> ") for text in message_texts(response, messages.ERROR))
+    assert message_texts(response, messages.SUCCESS) == []
 
 
 @pytest.fixture

@@ -181,6 +181,21 @@ def applicant_answers():
     return answers
 
 
+def test_diff_and_publish_pages_show_labels_not_raw_values(admin_client, draft):
+    Fee.objects.filter(procedure=draft, code="renewal").update(confidence="unknown", is_waiver=True)
+    Transition.objects.filter(pk=Transition.objects.filter(procedure=draft, kind="planned").first().pk).update(
+        kind="exception")
+
+    for url in (reverse("admin:procedures_procedure_publish", args=[draft.pk]),
+                reverse("admin:procedures_procedure_diff", args=[selectors.live_version(draft.slug).pk, draft.pk])):
+        html = admin_client.get(url).content.decode()
+        assert "<td>可信度</td>" in html and "<ins>未确认</ins>" in html, url
+        assert "<td>减免</td>" in html and "<del>否</del>" in html and "<ins>是</ins>" in html, url
+        assert "<ins>例外（退回、撤回等，仅由工作人员操作）</ins>" in html, url
+        for raw in (">unknown<", ">exception<", ">planned<", ">True<", ">False<"):
+            assert raw not in html, (url, raw)
+
+
 def test_version_history_and_diff_pages(admin_client, admin_user, draft, live_renewal):
     Fee.objects.filter(procedure=draft, code="renewal").update(amount_yuan=25)
     services.procedure_publish(procedure=draft, user=admin_user)
@@ -195,6 +210,7 @@ def test_version_history_and_diff_pages(admin_client, admin_user, draft, live_re
                             {"old": live_renewal.pk, "new": draft.pk}, follow=True)
     html = diff.content.decode()
     assert "收费" in html and "<del>20</del>" in html and "<ins>25</ins>" in html
+    assert "<h2>收费" in html and "<h3>" not in html  # no heading level skipped after the h1
 
     restore = admin_client.post(reverse("admin:procedures_procedure_new_draft", args=[live_renewal.pk]))
     restored = Procedure.objects.get(slug="cross-region-renewal", status=Procedure.Status.DRAFT)

@@ -279,3 +279,32 @@ def test_diagram_is_an_svg_with_every_state_and_transition_condition():
     assert "http" not in re.sub(r'xmlns="[^"]+"', "", svg)  # nothing fetched from elsewhere
     width, height = (float(v) for v in root.get("viewBox").split()[2:])
     assert width > 100 and height > 100
+
+
+@pytest.mark.django_db
+def test_diff_shows_field_names_choice_labels_and_yes_or_no_not_raw_values():
+    old = live("cross-region-renewal")
+    new = draft_with_fee("cross-region-renewal", 20)
+    fee = Fee.objects.get(procedure=new, code="renewal")
+    assert (fee.confidence, fee.is_waiver) != ("unknown", True)
+    Fee.objects.filter(pk=fee.pk).update(confidence="unknown", is_waiver=True)
+    transition = Transition.objects.filter(procedure=new, kind="planned").first()
+    Transition.objects.filter(pk=transition.pk).update(kind="exception")
+    Requirement.objects.filter(procedure=new, code="old_card").update(
+        held_when={"fact": "documents", "op": "in", "value": ["hukou_book"]})
+
+    sections = {section.name: section for section in diff_versions(old, new)}
+
+    (fee_row,) = sections["fees"].rows
+    changes = {c.label: (c.old, c.new) for c in fee_row.changes}
+    assert changes["可信度"] == (fee.get_confidence_display(), "未确认")
+    assert changes["减免"] == ("否", "是")
+    (edge,) = sections["transitions"].rows
+    assert [(c.label, c.old, c.new) for c in edge.changes] == [
+        ("类型", "正常流转（用于生成办事计划）", "例外（退回、撤回等，仅由工作人员操作）")]
+    (document,) = sections["requirements"].rows
+    (held,) = document.changes
+    assert held.label == "申请人已有的条件" and held.new.startswith("手头的证件包含")
+    words = repr(sections)
+    for raw in ("'unknown'", "'planned'", "'exception'", "'True'", "'False'", "'verified'", "'likely'"):
+        assert raw not in words, raw

@@ -83,6 +83,7 @@ def test_version_pages_keep_the_content_security_policy(open_page):
         f"/admin/procedures/procedure/{draft.pk}/publish/",
         "/admin/procedures/procedure/versions/cross-region-renewal/",
         f"/admin/procedures/procedure/diff/{live.pk}/{draft.pk}/",
+        f"/admin/procedures/procedure/{draft.pk}/diagram/",
         "/admin/procedures/procedure/stale/",
         "/admin/procedures/procedure/import/",
         f"/admin/procedures/procedure/{draft.pk}/preview/",

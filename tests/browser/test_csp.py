@@ -161,5 +161,6 @@ def test_django_admin_keeps_the_policy(open_page):
     rows = page.locator(".inline-related:not(.empty-form)").count()
     page.locator(".add-row a:visible").first.click()
     assert page.locator(".inline-related:not(.empty-form)").count() == rows + 1
+    page.locator(".inline-related:not(.empty-form) details summary").first.click()  # a row's folded source box
     page.locator(".datetimeshortcuts a:visible").first.click()
     assert_no_violations(page)
