@@ -280,13 +280,14 @@ def test_database_error_in_a_view_is_a_polite_503(client, monkeypatch, error):
     assert client.get(f"/plan/{plan.code}/").status_code == 200
 
 
-def test_database_error_in_a_queryset_during_the_wizard_is_a_polite_503(client, monkeypatch):
+def test_database_error_in_a_query_during_the_wizard_is_a_polite_503(client, monkeypatch):
     applicant = Applicant(client)
 
     def unreachable(*args, **kwargs):
         raise OperationalError("could not connect to server: Connection refused")
 
-    monkeypatch.setattr("django.db.models.query.QuerySet._fetch_all", unreachable)
+    # Every statement, through the ORM or a plain cursor (the wizard reads its content stamps with one).
+    monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", unreachable)
     response = applicant.answer("reason", "lost")
     assert_busy_page(response)
 
