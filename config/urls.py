@@ -4,6 +4,7 @@ import os
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from procedures.admin_report import admin_urls as report_admin_urls
 from wizard.preview import admin_urls as preview_admin_urls
@@ -14,6 +15,11 @@ ROBOTS = (
     "Disallow: /admin/\n"
     "Disallow: /staff/\n"
 )
+
+# The admin names the product, not the framework ("Django 管理").
+admin.site.site_header = _("身份证办理指南 · 内容管理")
+admin.site.site_title = _("内容管理")
+admin.site.index_title = _("办理流程、地方规定和受理点")
 
 
 def robots_txt(request):

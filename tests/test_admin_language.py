@@ -29,6 +29,9 @@ def test_admin_index_names_the_lockout_app_and_its_models_in_chinese(admin_clien
     assert "登录尝试" in page and "登录记录" in page and "登录失败" in page
     for english in ("Axes", "Access attempts", "Access logs", "Access failures", "Site administration"):
         assert english not in page
+    # The header and the title name the product, not the framework.
+    assert "身份证办理指南 · 内容管理" in page and "<title>办理流程、地方规定和受理点 | 内容管理</title>" in page
+    assert "Django" not in page
 
 
 @pytest.mark.django_db
