@@ -1,8 +1,10 @@
 """Shared fixtures: small named procedures built from rows, and engine helpers."""
 import datetime
+import time
 from types import MappingProxyType
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, User
 
 from procedures import engine
@@ -136,3 +138,14 @@ def seeded_catalogue(db):
 
     assert Procedure.objects.filter(status=Procedure.Status.PUBLISHED).exists()
     return load_catalogue()
+
+
+@pytest.fixture
+def one_rate_window():
+    """Hold the clock still, so that a rate-limit test's requests all fall in one window.
+
+    Limits count per window of a minute (django-ratelimit); a slow run that crossed into the
+    next window would start counting again and the limit would seem not to hold.
+    """
+    with time_machine.travel(time.time(), tick=False):
+        yield

@@ -277,6 +277,7 @@ def test_hostile_lookups(client, clerk, settings):
     get()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_lookup_refusal_past_the_rate_limit_is_polite(client, clerk, settings):
     settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 2
     client.force_login(clerk)

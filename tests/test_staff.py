@@ -144,6 +144,7 @@ def test_lookup_refusals_say_why(client, clerk, code, status, text):
     assert text in response.content.decode()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_lookups_are_rate_limited(client, clerk, plan, settings):
     settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 3
     client.force_login(clerk)

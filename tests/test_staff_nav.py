@@ -44,6 +44,7 @@ def test_every_desk_page_shows_the_overdue_count_in_its_navigation(client, clerk
     assert '超期申请 <span class="count">3</span>' in nav
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_the_too_many_page_shows_it_too(client, clerk, late, settings):
     settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 1
     client.force_login(clerk)

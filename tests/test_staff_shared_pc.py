@@ -80,6 +80,7 @@ def test_a_desk_session_ends_after_a_working_day(client, clerk, settings):
     assert "重新登录" in client.get(response["Location"]).content.decode()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_plan_pages_opened_by_address_count_as_look_ups(client, clerk, plan, settings):
     settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 3
     client.force_login(clerk)
@@ -89,6 +90,7 @@ def test_plan_pages_opened_by_address_count_as_look_ups(client, clerk, plan, set
     assert "查询太频繁" in client.get(reverse("staff:plan", kwargs={"code": "ABCDEFGHJKMNPQR"})).content.decode()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_look_up_and_the_plan_page_it_leads_to_count_once(client, clerk, plan, settings):
     settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 3
     client.force_login(clerk)
@@ -97,6 +99,7 @@ def test_a_look_up_and_the_plan_page_it_leads_to_count_once(client, clerk, plan,
     assert statuses == [200, 200, 200, 429]
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_clerks_look_ups_through_the_applicants_plan_pages_count_too(client, clerk, plan, settings):
     settings.LOOKUP_RATE_LIMIT_PER_MINUTE = 3
     client.force_login(clerk)
