@@ -297,14 +297,18 @@ def test_malformed_json_gives_a_clear_message(admin_client, procedure, text, hin
     assert all(t.condition == {} for t in procedure.transition_set.all())
 
 
-def test_dead_end_state_is_reported_after_save(admin_client, procedure):
+def save_without_the_last_transition(admin_client, procedure):
+    """Delete the transition into "collect" through the change form ("save and continue"); return the page after."""
     url = change_url(procedure)
     data = change_form_data(admin_client, url)
     prefix = inline_prefix(admin_client.get(url), models.Transition)
     last = procedure.transition_set.get(target_state__code="collect")
     data[f"{prefix}-{form_index(data, prefix, 'id', last.pk)}-DELETE"] = "on"
+    return last, admin_client.post(url, data, follow=True)
 
-    response = admin_client.post(url, data, follow=True)
+
+def test_dead_end_state_is_reported_after_save(admin_client, procedure):
+    last, response = save_without_the_last_transition(admin_client, procedure)
 
     assert response.status_code == 200
     assert not procedure.transition_set.filter(pk=last.pk).exists()
@@ -314,13 +318,7 @@ def test_dead_end_state_is_reported_after_save(admin_client, procedure):
 
 def test_a_failing_check_is_said_once_with_a_warning_not_a_success(admin_client, procedure):
     """"Save and continue": one warning pointing at the page's own list of checks, where each appears once."""
-    url = change_url(procedure)
-    data = change_form_data(admin_client, url)
-    prefix = inline_prefix(admin_client.get(url), models.Transition)
-    last = procedure.transition_set.get(target_state__code="collect")
-    data[f"{prefix}-{form_index(data, prefix, 'id', last.pk)}-DELETE"] = "on"
-
-    response = admin_client.post(url, data, follow=True)
+    _last, response = save_without_the_last_transition(admin_client, procedure)
 
     assert message_texts(response, messages.SUCCESS) == []
     assert message_texts(response, messages.ERROR) == []

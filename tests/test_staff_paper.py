@@ -81,12 +81,17 @@ def test_the_case_page_and_an_accepted_plans_page_print_from_the_case(client, cl
     assert f'href="{printed}"' in _page(client, "staff:plan", late_case.plan.code)
 
 
-def test_another_office_cannot_print_the_case(client, late_case):
+def sign_in_at_another_office(client):
+    """Sign in a clerk of Guangzhou's office, with the same rights as the Shenzhen clerk."""
     other = Office.objects.create(name="广州市天河区异地受理点", region=Region.objects.get(code="440100"))
     user = User.objects.create_user("other-clerk")
     user.groups.add(*User.objects.get(username="clerk").groups.all())
     StaffMembership.objects.create(user=user, office=other)
     client.force_login(user)
+
+
+def test_another_office_cannot_print_the_case(client, late_case):
+    sign_in_at_another_office(client)
     assert client.get(reverse("staff:application_print", kwargs={"code": late_case.plan.code})).status_code == 404
 
 
@@ -214,11 +219,7 @@ def test_a_past_day_id_was_needed_is_dropped_on_recompute(clerk, office):
 
 
 def test_another_office_cannot_recompute_a_case(client, late_case):
-    other = Office.objects.create(name="广州市天河区异地受理点", region=Region.objects.get(code="440100"))
-    user = User.objects.create_user("other-clerk")
-    user.groups.add(*User.objects.get(username="clerk").groups.all())
-    StaffMembership.objects.create(user=user, office=other)
-    client.force_login(user)
+    sign_in_at_another_office(client)
     response = _recompute(client, late_case.plan)
     assert response.status_code == 302
     late_case.refresh_from_db()

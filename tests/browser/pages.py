@@ -197,3 +197,15 @@ def sign_in(page, username, password):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     press(page, page.get_by_role("button", name="登录"))
+
+
+def admin_log_in(page):
+    """Create a content admin (a superuser) and sign in to the admin as them."""
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("content-admin", password="correct horse battery")
+    page.goto("/admin/login/")
+    page.get_by_label("用户名").fill("content-admin")
+    page.get_by_label("密码").fill("correct horse battery")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("link", name="办理流程").first).to_be_visible()

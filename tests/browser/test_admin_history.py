@@ -3,7 +3,6 @@ draft previewed as of a date. Each page passes axe-core and the Nu HTML Checker 
 import datetime
 
 import pytest
-from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -11,7 +10,7 @@ from procedures import selectors, services
 from procedures.models import Fee, RegionRule
 
 from .checkers import AXE_JS, AXE_TAGS, describe_html_errors, describe_violations
-from .pages import answer_from_birth_date, choose, pick_place, save_screenshot
+from .pages import admin_log_in, answer_from_birth_date, choose, pick_place, save_screenshot
 from .test_accessibility import (
     audit,  # noqa: F401
     vnu,  # noqa: F401  (the fixture is used by name)
@@ -21,20 +20,11 @@ from .test_csp import assert_no_violations, visit, watch
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def log_in(page):
-    User.objects.create_superuser("content-admin", password="correct horse battery")
-    page.goto("/admin/login/")
-    page.get_by_label("用户名").fill("content-admin")
-    page.get_by_label("密码").fill("correct horse battery")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("link", name="办理流程").first).to_be_visible()
-
-
 @pytest.mark.parametrize("device", ["desktop"])
 def test_a_rule_is_changed_compared_and_restored(audit, device):  # noqa: F811
     run = audit(device)
     page = run.page
-    log_in(page)
+    admin_log_in(page)
     rule = RegionRule.objects.get(region__code="110000", topic="promise_cross_region")
 
     page.goto(f"/admin/procedures/regionrule/{rule.pk}/change/")
@@ -64,7 +54,7 @@ def test_a_rule_is_changed_compared_and_restored(audit, device):  # noqa: F811
 def test_a_draft_is_previewed_as_of_next_month(audit, device):  # noqa: F811
     run = audit(device)
     page = run.page
-    log_in(page)
+    admin_log_in(page)
     day = timezone.localdate() + datetime.timedelta(days=31)
     draft = services.draft_create(source=selectors.live_version("cross-region-renewal"))
     renewal = Fee.objects.get(procedure=draft, code="renewal")
@@ -96,7 +86,7 @@ def test_a_draft_is_previewed_as_of_next_month(audit, device):  # noqa: F811
 
 def test_history_pages_keep_the_content_security_policy(open_page):
     page = watch(open_page("desktop"))
-    log_in(page)
+    admin_log_in(page)
     rule = RegionRule.objects.get(region__code="110000", topic="promise_cross_region")
     rule.days = 5
     rule.save()

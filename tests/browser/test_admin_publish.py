@@ -2,29 +2,19 @@
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from procedures import selectors
 from procedures.models import Procedure
 
-from .pages import answer_from_birth_date, choose, expect_question, pick_place, save_screenshot
+from .pages import admin_log_in, answer_from_birth_date, choose, expect_question, pick_place, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def log_in(page):
-    User.objects.create_superuser("content-admin", password="correct horse battery")
-    page.goto("/admin/login/")
-    page.get_by_label("用户名").fill("content-admin")
-    page.get_by_label("密码").fill("correct horse battery")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("link", name="办理流程").first).to_be_visible()
-
-
 def test_admin_changes_a_fee_previews_and_publishes(desktop):
     page = desktop
-    log_in(page)
+    admin_log_in(page)
     live = selectors.live_version("cross-region-renewal")
 
     page.goto(f"/admin/procedures/procedure/{live.pk}/change/")
@@ -75,7 +65,7 @@ def test_version_pages_keep_the_content_security_policy(open_page):
     from .test_csp import assert_no_violations, visit, watch
 
     page = watch(open_page("desktop"))
-    log_in(page)
+    admin_log_in(page)
     live = selectors.live_version("cross-region-renewal")
     draft = services.draft_create(source=live)
     for path in (
