@@ -248,8 +248,11 @@ class ApplicationPrintView(DeskAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         application = application_or_404(self.kwargs["code"], self.office)
         context.update(page_context(self.request, application.plan))
+        computed_for = application.plan.computed.apply_date
         context.update(
             result=selectors.plan_as_accepted(application), accepted_on=application.accepted_on,
+            # The plan was made for another day: its dates are moved, not worked out again (say so).
+            moved_from=computed_for if computed_for and computed_for != application.accepted_on else None,
             printing_office=application.office, printed_on=timezone.localdate(),
             back_url=reverse("staff:application", kwargs={"code": application.plan.code}),
             qr_svg=qr_svg(context["plan_url"], title=_("扫码打开这份清单")),

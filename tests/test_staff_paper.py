@@ -65,6 +65,26 @@ def test_a_case_prints_its_own_dates_and_office(client, clerk, office, late_case
     assert "受理日期" in sheet
 
 
+MOVED = "顺延到受理日期估算"
+
+
+def test_a_case_accepted_after_its_plans_day_says_its_dates_are_moved_estimates(client, clerk, late_case):
+    with at(LATER):
+        client.force_login(clerk)
+        sheet = _page(client, "staff:application_print", late_case.plan.code)
+    assert f"日期由原清单（按 {TODAY.year}年{TODAY.month}月{TODAY.day}日 去办理计算）{MOVED}" in sheet
+    assert "请先在申请页“按今天重新计算”，再打印" in sheet  # on screen, for the clerk
+
+
+def test_a_case_accepted_on_its_plans_day_prints_exact_dates(client, clerk, office, plan):
+    with at(TODAY):
+        case = services.open_application(plan=plan, office=office, user=clerk, today=TODAY)
+        client.force_login(clerk)
+        sheet = _page(client, "staff:application_print", case.plan.code)
+    assert _time(plan.computed.card_ready.date) in sheet
+    assert MOVED not in sheet and "按今天重新计算" not in sheet
+
+
 def test_the_moved_timeline_matches_the_case_and_keeps_the_applicants_own_dates(late_case):
     old = late_case.plan.computed
     printed = selectors.plan_as_accepted(late_case)
