@@ -9,6 +9,8 @@ Prints one ``ENGINE key=value`` line per figure, which ``bench/run.sh`` collects
     already loaded; the median per case, then the median over the cases (and per procedure).
   generated: a procedure of 1,000 states and 5,000 transitions (``bench/generate.py``):
     median time of ``engine.compile_procedure`` and of ``engine.make_plan`` over it.
+  sizes: the same shape at 250, 500, 1,000 and 2,000 states, CPU time of compile and plan at
+    each, which ``bench/run.sh`` turns into time per state (linear in size: about the same).
 """
 import gc
 import os
