@@ -94,3 +94,20 @@ def describe_condition(condition):
     except conditions.ConditionError:
         return _("（条件有误）%(json)s") % {"json": json.dumps(condition, ensure_ascii=False, sort_keys=True)}
     return _describe(condition, False)
+
+
+def field_value(field, value):
+    """Return a field's stored value as an admin reads it in the form.
+
+    A condition in words, a choice by its label, 是 or 否, and — for nothing; ``field``
+    may be None (a key no field has), when the value is shown as it is.
+    """
+    if getattr(field, "holds_condition", False):
+        return describe_condition(value)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)

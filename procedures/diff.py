@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from . import exchange
-from .describe import describe_condition
+from .describe import field_value
 from .models import Procedure
 from .parts import EXPORT_KEYS, PARTS
 
@@ -64,20 +64,6 @@ def _title(item):
     return ""
 
 
-def _show(field, value):
-    """Return a value as an admin reads it: a choice's label, 是/否, a condition in words."""
-    if getattr(field, "holds_condition", False):
-        return describe_condition(value)
-    if value is None or value == "":
-        return "—"
-    if value is True:
-        return _("是")
-    if value is False:
-        return _("否")
-    choices = dict(field.flatchoices) if field is not None and field.choices else {}
-    return str(choices.get(value, value))
-
-
 def _fields(model):
     return {f.name: f for f in model._meta.concrete_fields}
 
@@ -104,7 +90,7 @@ def _section(section, title, model, key_format, old_items, new_items):
     old, new = _match(key_format, old_items, new_items)
 
     def described(item):
-        return [(_label(fields, n), _show(fields.get(n), v)) for n, v in item.items()]
+        return [(_label(fields, n), field_value(fields.get(n), v)) for n, v in item.items()]
 
     rows = []
     for key, item in new.items():
@@ -112,7 +98,8 @@ def _section(section, title, model, key_format, old_items, new_items):
             rows.append(RowDiff(key, "added", _title(item), fields=described(item)))
             continue
         before = old[key]
-        changes = [Change(n, _label(fields, n), _show(fields.get(n), before.get(n)), _show(fields.get(n), v))
+        changes = [Change(n, _label(fields, n), field_value(fields.get(n), before.get(n)),
+                          field_value(fields.get(n), v))
                    for n, v in item.items() if before.get(n) != v]
         if changes:
             rows.append(RowDiff(key, "changed", _title(item), changes=changes))

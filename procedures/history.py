@@ -3,13 +3,12 @@
 A difference is shown as an admin reads the form: each field by its label, each
 value in words (a choice's label, a region's name, 是/否, a condition described).
 """
-import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
-from .describe import describe_condition
+from .describe import field_value
 
 HIDDEN_FIELDS = {"id"}
 
@@ -34,22 +33,12 @@ def _raw(obj, field):
 def shown(obj, field):
     """Return a field's value on ``obj`` as words: what an admin sees for it in the form."""
     value = _raw(obj, field)
-    if getattr(field, "holds_condition", False):
-        return describe_condition(value or {})
-    if value is None or value == "":
-        return "—"
-    if field.is_relation:
+    if field.is_relation and value is not None:
         try:
             return str(getattr(obj, field.name))
         except ObjectDoesNotExist:  # a row the history names may have been deleted since
             return _("#%(pk)s（已删除）") % {"pk": value}
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+    return field_value(field, value)
 
 
 def changes(old, new, model):
