@@ -29,7 +29,7 @@ from .admin_inlines import (
     condition_words,
     is_locked,
 )
-from .admin_versions import VersionAdminMixin, diagram_context, message_text
+from .admin_versions import VersionAdminMixin, diagram_context, message_text, problem_rows
 from .describe import describe_condition
 from .facts import FACTS, PHASE_OF_MODEL
 from .models import CalendarDay, CalendarYear, Procedure, Region, RegionRule, ServicePoint
@@ -65,18 +65,6 @@ def _facts_table():
             "scope": scope,
         })
     return rows
-
-
-def _check_rows(procedure, found=None):
-    return [
-        {
-            "level": "error" if message.is_serious() else "warning",
-            "id": message.id,
-            "msg": message.msg,
-            "hint": message.hint or "",
-        }
-        for message in (check_procedure(procedure) if found is None else found)
-    ]
 
 
 @admin.display(description=_("来源"))
@@ -153,7 +141,7 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
         context["check_rows"] = None
         if obj is not None and obj.pk:
             found = check_procedure(obj)
-            context["check_rows"] = _check_rows(obj, found)
+            context["check_rows"] = problem_rows(found, links=False)
             context["version_standing"] = selectors.VERSION_STATUS_LABELS[selectors.version_status(obj)]
             context["open_draft"] = None if obj.is_draft else services.open_draft(obj.slug)
             context.update(diagram_context(obj, found))
@@ -163,7 +151,7 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Reported together with the "saved" message, in ``message_user``.
-        request.procedure_checks = (form.instance, _check_rows(form.instance))
+        request.procedure_checks = (form.instance, problem_rows(check_procedure(form.instance), links=False))
 
     def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
         """Say "saved" and the checks' outcome once: a warning, not a success, when a check fails.
@@ -197,7 +185,7 @@ class ProcedureAdmin(VersionAdminMixin, ContentFormMixin, admin.ModelAdmin):
     @admin.action(description=_("检查所选流程"))
     def check_selected(self, request, queryset):
         for procedure in queryset:
-            rows = _check_rows(procedure)
+            rows = problem_rows(check_procedure(procedure), links=False)
             self._report_checks(request, rows)
             if not rows:
                 messages.success(request, _("%(procedure)s：流程检查通过。") % {"procedure": procedure})
