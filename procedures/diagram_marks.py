@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from .models import Procedure, State, Transition
+from .validation import reachable
 from .vocabulary import TransitionKind
 
 MARKS_OUTGOING = {"procedures.E006": None, "procedures.W001": TransitionKind.PLANNED}
@@ -54,19 +55,7 @@ def _add(table, key, check_id):
 def _loop_edges(graph):
     """Return the keys of the planned transitions that lie on a loop of planned transitions."""
     planned = {code: [t.target for t in items] for code, items in graph.planned.items()}
-
-    def reaches(start, goal):
-        seen, stack = set(), [start]
-        while stack:
-            node = stack.pop()
-            if node == goal:
-                return True
-            if node not in seen:
-                seen.add(node)
-                stack.extend(planned.get(node, ()))
-        return False
-
-    return [edge_key(t) for items in graph.planned.values() for t in items if reaches(t.target, t.source)]
+    return [edge_key(t) for items in graph.planned.values() for t in items if t.source in reachable(t.target, planned)]
 
 
 def diagram_marks(graph, found):

@@ -49,7 +49,8 @@ def _warning(code, message, obj, hint=None):
     return checks.Warning(message, hint=hint, obj=obj, id=f"procedures.{code}")
 
 
-def _reachable(start, edges):
+def reachable(start, edges):
+    """Return the nodes reachable from ``start`` (itself included) over ``edges`` (node -> targets)."""
     seen, queue = {start}, deque([start])
     while queue:
         node = queue.popleft()
@@ -146,9 +147,9 @@ def check_procedure(procedure, today=None, *, publishing=False):
             planned.setdefault(t.source_state_id, []).append(t)
 
     if len(initial) == 1:
-        reachable = _reachable(initial[0].pk, edges)
+        reachable_states = reachable(initial[0].pk, edges)
         for state in states:
-            if state.pk not in reachable:
+            if state.pk not in reachable_states:
                 found.append(_error("E002", _("环节 %(s)s 无法从起始环节到达。") % {"s": state}, state,
                                     hint=_("添加一条通往它的流转，或删除这个环节。")))
 
@@ -167,7 +168,7 @@ def check_procedure(procedure, today=None, *, publishing=False):
     terminals = [state.pk for state in states if state.is_terminal]
     can_finish = set()
     for terminal in terminals:
-        can_finish |= _reachable(terminal, reverse)
+        can_finish |= reachable(terminal, reverse)
     for state in states:
         if state.pk not in can_finish and (state.is_terminal or edges.get(state.pk)):
             found.append(_error("E004", _("从环节 %(s)s 出发走不到任何终止环节。") % {"s": state}, state))
