@@ -253,6 +253,8 @@ class ApplicationPrintView(DeskAccessMixin, TemplateView):
             result=selectors.plan_as_accepted(application), accepted_on=application.accepted_on,
             # The plan was made for another day: its dates are moved, not worked out again (say so).
             moved_from=computed_for if computed_for and computed_for != application.accepted_on else None,
+            # The case page offers a recompute: the screen says to press it before printing.
+            recompute_offered=bool(selectors.stale_reasons(application.plan, self.office, application)),
             printing_office=application.office, printed_on=timezone.localdate(),
             back_url=reverse("staff:application", kwargs={"code": application.plan.code}),
             qr_svg=qr_svg(context["plan_url"], title=_("扫码打开这份清单")),

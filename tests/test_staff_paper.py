@@ -76,6 +76,15 @@ def test_a_case_accepted_after_its_plans_day_says_its_dates_are_moved_estimates(
     assert "请先在申请页“按今天重新计算”，再打印" in sheet  # on screen, for the clerk
 
 
+def test_a_case_recomputed_after_its_acceptance_is_not_told_to_recompute_again(client, clerk, late_case):
+    with at(LATER + datetime.timedelta(days=7)):
+        client.force_login(clerk)
+        new = services.recompute_plan(plan=late_case.plan, office=late_case.office, user=clerk)
+        sheet = _page(client, "staff:application_print", new.code)
+    assert MOVED in sheet  # the new plan's dates, moved back to the day of acceptance, are estimates too
+    assert "按今天重新计算" not in sheet  # but the case page offers no recompute, so neither does the sheet
+
+
 def test_a_case_accepted_on_its_plans_day_prints_exact_dates(client, clerk, office, plan):
     with at(TODAY):
         case = services.open_application(plan=plan, office=office, user=clerk, today=TODAY)
